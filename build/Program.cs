@@ -1,1 +1,0 @@
-class Program { static int Main() => 0; }

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Vmspec.Build.Framework;
+
+namespace Vmspec.Build.Tools;
+
+/// <summary>Runs a tool with inherited output; a non-zero exit fails the target, naming the command.</summary>
+internal static class ProcessRunner
+{
+    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var exitCode = await RunForExitCodeAsync(fileName, arguments, workingDirectory, environment);
+        if (exitCode != 0)
+            throw new BuildException($"'{fileName} {string.Join(' ', arguments)}' exited with code {exitCode}");
+    }
+
+    public static async Task<int> RunForExitCodeAsync(string fileName, IEnumerable<string> arguments,
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        Console.Out.Flush();
+        using var process = Process.Start(start)
+            ?? throw new BuildException($"Could not start '{fileName}'");
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,101 @@
+namespace Vmspec.Images;
+
+/// <summary>
+/// One file system object in a layer. Modes are not free-form: directories and executables are
+/// 0755, other files 0644, symlinks 0777, so the same inputs give the same tar on any checkout.
+/// </summary>
+public sealed class LayerEntry
+{
+    private readonly ReadOnlyMemory<byte> _content;
+
+    private LayerEntry(string path, LayerEntryKind kind, bool executable, string? linkTarget, ReadOnlyMemory<byte> content, string? sourceFile)
+    {
+        Path = LayerPath.Normalize(path);
+        Kind = kind;
+        Executable = executable;
+        LinkTarget = linkTarget;
+        _content = content;
+        SourceFile = sourceFile;
+    }
+
+    /// <summary>Relative, '/'-separated path without leading "/" or "./".</summary>
+    public string Path { get; }
+
+    public LayerEntryKind Kind { get; }
+
+    public bool Executable { get; }
+
+    public string? LinkTarget { get; }
+
+    /// <summary>File whose bytes are read when the layer is written (null for in-memory content).</summary>
+    public string? SourceFile { get; }
+
+    public int Mode => Kind switch
+    {
+        LayerEntryKind.Directory => 0o755,
+        LayerEntryKind.Symlink => 0o777,
+        _ => Executable ? 0o755 : 0o644,
+    };
+
+    public static LayerEntry File(string path, ReadOnlyMemory<byte> content, bool executable = false) =>
+        new(path, LayerEntryKind.File, executable, null, content, null);
+
+    /// <summary>A file whose bytes come from <paramref name="sourceFile"/>; executable defaults to the source's user-x bit.</summary>
+    public static LayerEntry FromSourceFile(string path, string sourceFile, bool? executable = null)
+    {
+        if (!System.IO.File.Exists(sourceFile))
+        {
+            throw new ImageBuildException($"layer file '{path}': source file '{sourceFile}' does not exist");
+        }
+
+        var isExecutable = executable ?? (System.IO.File.GetUnixFileMode(sourceFile) & UnixFileMode.UserExecute) != 0;
+        return new LayerEntry(path, LayerEntryKind.File, isExecutable, null, ReadOnlyMemory<byte>.Empty, sourceFile);
+    }
+
+    public static LayerEntry Directory(string path) =>
+        new(path, LayerEntryKind.Directory, true, null, ReadOnlyMemory<byte>.Empty, null);
+
+    public static LayerEntry Symlink(string path, string target)
+    {
+        if (string.IsNullOrEmpty(target) || target.Contains('\0'))
+        {
+            throw new ImageBuildException($"symlink '{path}' needs a non-empty target without NUL characters");
+        }
+
+        return new LayerEntry(path, LayerEntryKind.Symlink, false, target, ReadOnlyMemory<byte>.Empty, null);
+    }
+
+    internal long ContentLength => Kind != LayerEntryKind.File
+        ? 0
+        : SourceFile is null ? _content.Length : new FileInfo(SourceFile).Length;
+
+    /// <summary>Copies the content to <paramref name="destination"/>; refuses a source file that changed size meanwhile.</summary>
+    internal void CopyContentTo(Stream destination, long expectedLength)
+    {
+        if (SourceFile is null)
+        {
+            destination.Write(_content.Span);
+            return;
+        }
+
+        using var source = new FileStream(SourceFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var buffer = new byte[1 << 16];
+        long copied = 0;
+        int read;
+        while ((read = source.Read(buffer)) > 0)
+        {
+            copied += read;
+            if (copied > expectedLength)
+            {
+                break;
+            }
+
+            destination.Write(buffer, 0, read);
+        }
+
+        if (copied != expectedLength)
+        {
+            throw new ImageBuildException($"layer file '{Path}': source '{SourceFile}' changed size while being read");
+        }
+    }
+}

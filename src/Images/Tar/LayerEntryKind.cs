@@ -1,0 +1,8 @@
+namespace Vmspec.Images;
+
+public enum LayerEntryKind
+{
+    Directory,
+    File,
+    Symlink,
+}

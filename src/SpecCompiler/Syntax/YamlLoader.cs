@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using Vmspec.SpecCompiler.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Vmspec.SpecCompiler.Syntax;
+
+/// <summary>
+/// Turns YAML text into <see cref="YamlNode"/>s with positions, from YamlDotNet's parser events.
+/// Rejects what a spec never needs (tags, several documents, non-scalar keys, duplicate keys) and
+/// enforces <see cref="SyntaxLimits"/>.
+/// </summary>
+internal static partial class YamlLoader
+{
+    /// <summary>Loads one document; returns null and reports why when it cannot.</summary>
+    public static YamlNode? Load(string file, string text, DiagnosticBag diagnostics)
+    {
+        if (text.Length > SyntaxLimits.MaxFileBytes)
+        {
+            diagnostics.Add(new SourceLocation(file, 1, 1), "",
+                $"file is larger than the {SyntaxLimits.MaxFileBytes} byte limit");
+            return null;
+        }
+        var builder = new Builder(file, diagnostics);
+        try
+        {
+            return builder.Build(new Parser(new StringReader(text)));
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Add(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column), "",
+                $"invalid YAML: {StripPosition(e.Message)}");
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // The parser is third-party code: whatever it throws on garbage must become a diagnostic.
+            diagnostics.Add(new SourceLocation(file, 1, 1), "", $"invalid YAML: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string StripPosition(string message) => PositionPrefix().Replace(message, "");
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+
+    private sealed class Builder(string file, DiagnosticBag diagnostics)
+    {
+        private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+        private int _nodes;
+
+        private SourceLocation At(Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+        public YamlNode? Build(IParser parser)
+        {
+            YamlNode? document = null;
+            var documents = 0;
+            parser.Consume<StreamStart>();
+            while (!parser.TryConsume<StreamEnd>(out _))
+            {
+                var start = parser.Consume<DocumentStart>();
+                documents++;
+                if (documents == 2)
+                {
+                    diagnostics.Add(At(start.Start), "", "a spec file holds exactly one YAML document");
+                    return null;
+                }
+                document = ParseNode(parser, depth: 1);
+                if (document is null)
+                    return null;
+                parser.Consume<DocumentEnd>();
+            }
+            if (document is null)
+                diagnostics.Add(new SourceLocation(file, 1, 1), "", "the file is empty; expected a spec mapping");
+            return document;
+        }
+
+        // Recursion depth is bounded by MaxDepth, checked before descending.
+        private YamlNode? ParseNode(IParser parser, int depth)
+        {
+            var current = parser.Current ?? throw new InvalidOperationException("unexpected end of YAML events");
+            if (depth > SyntaxLimits.MaxDepth)
+                return Fail(current.Start, $"nesting deeper than {SyntaxLimits.MaxDepth} levels");
+            if (++_nodes > SyntaxLimits.MaxNodes)
+                return Fail(current.Start, $"more than {SyntaxLimits.MaxNodes} YAML nodes (aliases count as expanded)");
+
+            if (current is AnchorAlias alias)
+            {
+                parser.MoveNext();
+                if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                    return Fail(alias.Start, $"alias *{alias.Value.Value} refers to no earlier anchor");
+                _nodes += target.Size - 1;
+                if (_nodes > SyntaxLimits.MaxNodes)
+                    return Fail(alias.Start, $"more than {SyntaxLimits.MaxNodes} YAML nodes (aliases count as expanded)");
+                if (depth - 1 + target.Height > SyntaxLimits.MaxDepth)
+                    return Fail(alias.Start, $"nesting deeper than {SyntaxLimits.MaxDepth} levels (through alias *{alias.Value.Value})");
+                return target;
+            }
+            if (current is not NodeEvent nodeEvent)
+                return Fail(current.Start, $"unexpected YAML event {current.GetType().Name}");
+            if (!nodeEvent.Tag.IsEmpty && !nodeEvent.Tag.IsNonSpecific)
+                return Fail(nodeEvent.Start, $"YAML tags are not supported (found {nodeEvent.Tag.Value})");
+
+            YamlNode? node = nodeEvent switch
+            {
+                Scalar scalar => ParseScalar(parser, scalar),
+                SequenceStart => ParseSequence(parser, nodeEvent, depth),
+                MappingStart => ParseMapping(parser, nodeEvent, depth),
+                _ => Fail(nodeEvent.Start, $"unexpected YAML event {nodeEvent.GetType().Name}"),
+            };
+            if (node is not null && !nodeEvent.Anchor.IsEmpty)
+                _anchors[nodeEvent.Anchor.Value] = node;
+            return node;
+        }
+
+        private YamlScalar ParseScalar(IParser parser, Scalar scalar)
+        {
+            parser.MoveNext();
+            return new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any);
+        }
+
+        private YamlNode? ParseSequence(IParser parser, NodeEvent start, int depth)
+        {
+            parser.MoveNext();
+            var items = new List<YamlNode>();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                var item = ParseNode(parser, depth + 1);
+                if (item is null)
+                    return null;
+                items.Add(item);
+            }
+            return YamlSequence.Create(At(start.Start), items);
+        }
+
+        private YamlNode? ParseMapping(IParser parser, NodeEvent start, int depth)
+        {
+            parser.MoveNext();
+            var entries = new List<YamlEntry>();
+            var keys = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyNode = ParseNode(parser, depth + 1);
+                if (keyNode is null)
+                    return null;
+                var value = ParseNode(parser, depth + 1);
+                if (value is null)
+                    return null;
+                if (keyNode is not YamlScalar key)
+                {
+                    diagnostics.Add(keyNode.Location, "", $"mapping keys must be plain strings, found {keyNode.KindName}");
+                    continue;
+                }
+                if (keys.TryGetValue(key.Value, out var first))
+                {
+                    diagnostics.Add(key.Location, key.Value,
+                        $"duplicate key (first defined at line {first.Location.Line}, column {first.Location.Column})");
+                    continue;
+                }
+                keys.Add(key.Value, key);
+                entries.Add(new YamlEntry(key, value));
+            }
+            return YamlMapping.Create(At(start.Start), entries);
+        }
+
+        private YamlNode? Fail(Mark mark, string message)
+        {
+            diagnostics.Add(At(mark), "", message);
+            return null;
+        }
+    }
+}

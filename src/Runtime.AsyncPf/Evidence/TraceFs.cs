@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Vmspec.Runtime.AsyncPf.Evidence;
+
+/// <summary>
+/// Locates tracefs: the standard mount points first; otherwise mounts it on a private directory
+/// (root only) that is unmounted again on dispose.
+/// </summary>
+internal sealed class TraceFs : IDisposable
+{
+    private static readonly string[] StandardMounts = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
+    private readonly bool _mountedByUs;
+
+    private TraceFs(string root, bool mountedByUs)
+    {
+        Root = root;
+        _mountedByUs = mountedByUs;
+    }
+
+    public string Root { get; }
+
+    public static TraceFs? TryOpen(out string? unavailableReason)
+    {
+        foreach (var candidate in StandardMounts)
+        {
+            if (Directory.Exists(Path.Combine(candidate, "instances")))
+            {
+                unavailableReason = null;
+                return new TraceFs(candidate, mountedByUs: false);
+            }
+        }
+        var privateMount = Directory.CreateTempSubdirectory("vmspec-tracefs-").FullName;
+        var (exitCode, error) = RunTool("mount", ["-t", "tracefs", "nodev", privateMount]);
+        if (exitCode == 0 && Directory.Exists(Path.Combine(privateMount, "instances")))
+        {
+            unavailableReason = null;
+            return new TraceFs(privateMount, mountedByUs: true);
+        }
+        TryDelete(privateMount);
+        unavailableReason = $"tracefs is not mounted and could not be mounted ({error.Trim()})";
+        return null;
+    }
+
+    public void Dispose()
+    {
+        if (!_mountedByUs)
+            return;
+        RunTool("umount", [Root]);
+        TryDelete(Root);
+    }
+
+    private static (int ExitCode, string Error) RunTool(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, error);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, $"{program}: {e.Message}");
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory);
+        }
+        catch (IOException)
+        {
+            // Still mounted or not empty: leave it rather than fail the run over a temp directory.
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Vmspec.Runtime.AsyncPf.Evidence;
+
+namespace Vmspec.Runtime.AsyncPf.Tests.Evidence;
+
+public class KvmTraceRecordTests
+{
+    [Fact]
+    public void CountsEventsAndCollectsTokens()
+    {
+        string[] trace =
+        [
+            "# tracer: nop",
+            "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION",
+            "          vmspec-4242    [001] ..... 1201.000001: kvm_async_pf_ready: token 0xffffffff gva 0",
+            "          vmspec-4242    [001] ..... 1201.000100: kvm_try_async_get_page: gva = 0x400000, gfn = 0x400",
+            "          vmspec-4242    [001] ..... 1201.000101: kvm_async_pf_not_present: token 0x1000 gva 0x400000",
+            "     kworker/1:2-77      [001] ..... 1201.000900: kvm_async_pf_completed: gva 0x400000 address 0x7f0000400000",
+            "          vmspec-4242    [001] ..... 1201.001000: kvm_async_pf_ready: token 0x1000 gva 0x400000",
+            "          vmspec-4242    [001] ..... 1201.001100: kvm_async_pf_repeated_fault: gva = 0x401000, gfn = 0x401",
+        ];
+        var record = KvmTraceRecord.Parse(trace);
+        Assert.Equal(1, record.Count("kvm_try_async_get_page"));
+        Assert.Equal(1, record.Count("kvm_async_pf_not_present"));
+        Assert.Equal(2, record.Count("kvm_async_pf_ready"));
+        Assert.Equal(1, record.Count("kvm_async_pf_completed"));
+        Assert.Equal(1, record.Count("kvm_async_pf_repeated_fault"));
+        Assert.Equal([0x1000UL], record.NotPresentTokens);
+        Assert.Equal([0xffffffffUL, 0x1000UL], record.ReadyTokens);
+    }
+
+    [Fact]
+    public void IgnoresOtherEventsAndComments() =>
+        Assert.All(KvmTraceRecord.Parse(["# kvm_async_pf_ready: token 0x1", "  x-1 [000] 1.0: kvm_exit: reason HLT"]).Counts.Values,
+            count => Assert.Equal(0, count));
+}

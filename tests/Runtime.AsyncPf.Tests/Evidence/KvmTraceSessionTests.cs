@@ -1,0 +1,39 @@
+using Vmspec.Runtime.AsyncPf.Evidence;
+
+namespace Vmspec.Runtime.AsyncPf.Tests.Evidence;
+
+/// <summary>Runs against the host's real tracefs; skips where tracefs or the kvm events are not available.</summary>
+public class KvmTraceSessionTests
+{
+    [Fact]
+    public void PrivateInstanceRecordsNothingWithoutAVmAndIsRemovedOnDispose()
+    {
+        var session = KvmTraceSession.TryStart([Environment.ProcessId], out var reason);
+        if (session is null)
+        {
+            Assert.Skip($"host tracing unavailable: {reason}");
+            return;
+        }
+        string[] instancesBefore;
+        using (session)
+        {
+            instancesBefore = Instances();
+            Assert.Contains(instancesBefore, name => name.StartsWith($"vmspec-{Environment.ProcessId}-", StringComparison.Ordinal));
+            var record = session.Stop();
+            Assert.Equal(KvmTraceSession.Events.Order(), record.Counts.Keys.Order());
+            Assert.All(record.Counts.Values, count => Assert.Equal(0, count));
+        }
+        Assert.DoesNotContain(Instances(), name => name.StartsWith($"vmspec-{Environment.ProcessId}-", StringComparison.Ordinal));
+    }
+
+    /// <summary>The instance names visible through any tracefs mount this process can see.</summary>
+    private static string[] Instances()
+    {
+        var mounts = File.ReadLines("/proc/self/mounts")
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 2 && fields[2] == "tracefs")
+            .Select(fields => Path.Combine(fields[1], "instances"))
+            .Where(Directory.Exists);
+        return mounts.SelectMany(Directory.GetDirectories).Select(Path.GetFileName).OfType<string>().ToArray();
+    }
+}

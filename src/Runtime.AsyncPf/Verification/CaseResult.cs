@@ -1,0 +1,52 @@
+namespace Vmspec.Runtime.AsyncPf.Verification;
+
+public enum Outcome
+{
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// <summary>One expectation compared with what the guest and the host observed.</summary>
+public sealed record Check(string Name, Outcome Status, string Expected, string Observed)
+{
+    public static Check Compare<T>(string name, T expected, T observed) =>
+        new(name, EqualityComparer<T>.Default.Equals(expected, observed) ? Outcome.Passed : Outcome.Failed,
+            Format(expected), Format(observed));
+
+    public static Check Skip(string name, string expected, string reason) => new(name, Outcome.Skipped, expected, reason);
+
+    private static string Format<T>(T value) => value switch
+    {
+        null => "none",
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>The async #PF events the guest saw in one run.</summary>
+public sealed record AsyncPfCounts(int PageNotPresent, int PageReady, int WakeupAll)
+{
+    public static readonly AsyncPfCounts None = new(0, 0, 0);
+}
+
+/// <summary>The verdict of one case: its checks, the async #PF counts, and how long it took.</summary>
+public sealed record CaseResult(
+    string Name,
+    string Guest,
+    Outcome Status,
+    IReadOnlyList<Check> Checks,
+    AsyncPfCounts AsyncPf,
+    TimeSpan Duration,
+    string? Reason = null)
+{
+    /// <summary>Failed if any check failed; skipped only if nothing was checked and a check skipped.</summary>
+    public static Outcome Summarize(IReadOnlyList<Check> checks) =>
+        checks.Any(c => c.Status == Outcome.Failed) ? Outcome.Failed
+        : checks.Any(c => c.Status == Outcome.Passed) ? Outcome.Passed
+        : Outcome.Skipped;
+
+    public static CaseResult Skipped(string name, string guest, string reason) =>
+        new(name, guest, Outcome.Skipped, [], AsyncPfCounts.None, TimeSpan.Zero, reason);
+}

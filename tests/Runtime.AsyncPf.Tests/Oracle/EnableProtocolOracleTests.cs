@@ -1,0 +1,137 @@
+using Vmspec.Runtime.AsyncPf.Oracle;
+using Vmspec.Runtime.AsyncPf.Protocol;
+using static Vmspec.Runtime.AsyncPf.Protocol.AsyncPfEnableBits;
+
+namespace Vmspec.Runtime.AsyncPf.Tests.Oracle;
+
+public class EnableProtocolOracleTests
+{
+    private const uint AllAsyncPf = (1u << 4) | (1u << 10) | (1u << 14);
+    private const ulong DataGpa = 0x6000;
+    private static readonly GuestRam[] EightMiB = [new(0, 8 << 20)];
+
+    private static EnableProtocolOracle Oracle(uint features = AllAsyncPf, bool enforced = true, bool lapic = true) =>
+        new(new OracleHost(features, enforced, lapic, EightMiB));
+
+    private static string Outcome(EnableProtocolOracle oracle, MsrAccess access) => oracle.Predict(access).Outcome;
+
+    [Theory]
+    [InlineData(AsyncPfMsrs.Enable)]
+    [InlineData(AsyncPfMsrs.Interrupt)]
+    [InlineData(AsyncPfMsrs.Acknowledge)]
+    public void EnforcedWithoutFeaturesEveryAccessFaultsLikeKvmPvTest(uint msr)
+    {
+        var oracle = Oracle(features: 0);
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Read(msr)));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(msr, 0)));
+    }
+
+    [Fact]
+    public void WithoutEnforcementCpuidDoesNotGate()
+    {
+        var oracle = Oracle(features: 0, enforced: false);
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt | DeliveryAsPfVmexit))));
+        Assert.Equal("0x600d", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Enable)));
+    }
+
+    [Fact]
+    public void AckIsGatedByAsyncPfIntNotByAsyncPf()
+    {
+        var oracle = Oracle(features: 1u << 4);
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Acknowledge, 1)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled))));
+    }
+
+    [Theory]
+    [InlineData(0x10UL)]
+    [InlineData(0x20UL)]
+    public void ReservedEnableBitsFault(ulong bit)
+    {
+        var prediction = Oracle().Predict(MsrAccess.Write(AsyncPfMsrs.Enable, DataGpa | (ulong)Enabled | bit));
+        Assert.True(prediction.GeneralProtection);
+        Assert.Contains(HostRules.EnReservedBits, prediction.Because);
+    }
+
+    [Fact]
+    public void DeliveryFlagsNeedTheirFeatures()
+    {
+        var withoutVmexit = Oracle(features: (1u << 4) | (1u << 14));
+        Assert.Equal("#GP", Outcome(withoutVmexit, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsPfVmexit))));
+        var withoutInt = Oracle(features: 1u << 4);
+        Assert.Equal("#GP", Outcome(withoutInt, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt))));
+    }
+
+    [Fact]
+    public void EnabledAloneIsAcceptedButNotEnabledAndQueuesNothing()
+    {
+        var oracle = Oracle();
+        var prediction = oracle.Predict(MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled)));
+        Assert.False(prediction.GeneralProtection);
+        Assert.False(prediction.QueuesWakeupAll);
+        Assert.False(oracle.AsyncPfEnabled);
+        Assert.Contains(HostRules.EnEnabledNeedsIntDelivery, prediction.Because);
+    }
+
+    [Fact]
+    public void EachEnablingWriteQueuesAWakeupAll()
+    {
+        var oracle = Oracle();
+        var enable = MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt));
+        Assert.True(oracle.Predict(enable).QueuesWakeupAll);
+        Assert.True(oracle.Predict(enable).QueuesWakeupAll);
+        Assert.Equal(2, oracle.WakeupAllQueued);
+        Assert.True(oracle.AsyncPfEnabled);
+    }
+
+    [Fact]
+    public void DataAreaOutsideRamFaultsButTheValueIsStoredFirst()
+    {
+        var oracle = Oracle();
+        var outside = AsyncPfEnable.Value(8 << 20, Enabled | DeliveryAsInt);
+        var prediction = oracle.Predict(MsrAccess.Write(AsyncPfMsrs.Enable, outside));
+        Assert.True(prediction.GeneralProtection);
+        Assert.Contains(HostRules.EnDataMustBeWritableRam, prediction.Because);
+        Assert.Equal(0, oracle.WakeupAllQueued);
+        Assert.Equal(outside, oracle.Predict(MsrAccess.Read(AsyncPfMsrs.Enable)).ReadValue);
+    }
+
+    [Fact]
+    public void LastSixtyFourBytesOfRamAreAValidDataArea() =>
+        Assert.True(Oracle().Predict(MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value((8 << 20) - 64, Enabled | DeliveryAsInt))).QueuesWakeupAll);
+
+    [Fact]
+    public void WithoutInKernelLapicEnableZeroIsANoOpAndAnythingElseFaults()
+    {
+        var oracle = Oracle(lapic: false);
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, 0)));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled))));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0)));
+    }
+
+    [Fact]
+    public void InterruptVectorReadsBackAndHighBitsFault()
+    {
+        var oracle = Oracle();
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0x1ec)));
+        Assert.Equal("0xec", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Interrupt)));
+    }
+
+    [Fact]
+    public void AckAcceptsAnyValueAndReadsZero()
+    {
+        var oracle = Oracle();
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Acknowledge, 0xfffffffffffffffe)));
+        Assert.Equal("0x0", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Acknowledge)));
+    }
+
+    [Fact]
+    public void OtherMsrsAreNotPredicted() =>
+        Assert.Throws<ArgumentException>(() => Oracle().Predict(MsrAccess.Read(0x1b)));
+
+    [Fact]
+    public void EveryRuleCitesASource() =>
+        Assert.All(typeof(HostRules).GetFields().Select(f => (HostRule)f.GetValue(null)!),
+            rule => Assert.Matches(@"(\.c|\.h|\.rst|\.md)", rule.Source));
+}

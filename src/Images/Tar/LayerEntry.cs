@@ -32,9 +32,9 @@ public sealed class LayerEntry
 
     public int Mode => Kind switch
     {
-        LayerEntryKind.Directory => 0o755,
-        LayerEntryKind.Symlink => 0o777,
-        _ => Executable ? 0o755 : 0o644,
+        LayerEntryKind.Directory => TarModes.Executable,
+        LayerEntryKind.Symlink => TarModes.Symlink,
+        _ => Executable ? TarModes.Executable : TarModes.Regular,
     };
 
     public static LayerEntry File(string path, ReadOnlyMemory<byte> content, bool executable = false) =>
@@ -48,7 +48,7 @@ public sealed class LayerEntry
             throw new ImageBuildException($"layer file '{path}': source file '{sourceFile}' does not exist");
         }
 
-        var isExecutable = executable ?? (System.IO.File.GetUnixFileMode(sourceFile) & UnixFileMode.UserExecute) != 0;
+        var isExecutable = executable ?? (!OperatingSystem.IsWindows() && (System.IO.File.GetUnixFileMode(sourceFile) & UnixFileMode.UserExecute) != 0);
         return new LayerEntry(path, LayerEntryKind.File, isExecutable, null, ReadOnlyMemory<byte>.Empty, sourceFile);
     }
 

@@ -1,0 +1,106 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Vmspec.Images;
+
+/// <summary>
+/// images/debian.lock.json: {"packages":[{name, version, architecture, sha256, filename}]} sorted
+/// by name. Read with JsonDocument; errors name the file, the line or the package and field.
+/// </summary>
+public sealed class DebianLockFile(IReadOnlyList<DebianPackage> packages)
+{
+    private static readonly string[] Fields = ["name", "version", "architecture", "sha256", "filename"];
+
+    public IReadOnlyList<DebianPackage> Packages { get; } = packages.OrderBy(static p => p.Name, StringComparer.Ordinal).ToList();
+
+    public static DebianLockFile Load(string path)
+    {
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageBuildException($"{path}: cannot read the Debian lock file: {e.Message}", e);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ImageBuildException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: invalid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("packages", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                throw new ImageBuildException($"{path}: expected an object with a 'packages' array");
+            }
+
+            return new DebianLockFile(list.EnumerateArray().Select((p, i) => ParsePackage(p, $"{path}: packages[{i}]")).ToList());
+        }
+    }
+
+    public void Save(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteStartArray("packages");
+        foreach (var package in Packages)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", package.Name);
+            writer.WriteString("version", package.Version);
+            writer.WriteString("architecture", package.Architecture);
+            writer.WriteString("sha256", package.Sha256);
+            writer.WriteString("filename", package.Filename);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        stream.WriteByte((byte)'\n');
+    });
+
+    /// <summary>Pins the current candidate of each named package (as apt-cache sees it) and keeps the other entries.</summary>
+    public DebianLockFile Refresh(IEnumerable<string> names, AptClient apt)
+    {
+        var byName = Packages.ToDictionary(static p => p.Name, StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            byName[name] = apt.ResolveCandidate(name);
+        }
+
+        return new DebianLockFile(byName.Values.ToList());
+    }
+
+    private static DebianPackage ParsePackage(JsonElement element, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new ImageBuildException($"{where}: expected an object");
+        }
+
+        var values = Fields.Select(field => element.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
+            ? s
+            : throw new ImageBuildException($"{where}: field '{field}' is missing or not a non-empty string")).ToArray();
+        if (!Digest.TryParseHex(values[3], out _))
+        {
+            throw new ImageBuildException($"{where} ({values[0]}): sha256 '{values[3]}' is not 64 lowercase hex digits");
+        }
+
+        if (values[4].Contains('/') || !values[4].EndsWith(".deb", StringComparison.Ordinal))
+        {
+            throw new ImageBuildException($"{where} ({values[0]}): filename '{values[4]}' must be a plain *.deb file name");
+        }
+
+        return new DebianPackage(values[0], values[1], values[2], values[3], values[4]);
+    }
+}

@@ -47,8 +47,11 @@ internal sealed record YamlMapping(SourceLocation Location, IReadOnlyList<YamlEn
 
     public static YamlMapping Create(SourceLocation location, IReadOnlyList<YamlEntry> entries) =>
         new(location, entries,
-            1 + entries.Sum(e => 1 + e.Value.Size),
+            Saturate(1 + entries.Sum(e => 1L + e.Value.Size)),
             1 + entries.Select(e => e.Value.Height).DefaultIfEmpty(0).Max());
+
+    /// <summary>Sizes saturate instead of overflowing, so repeated substitution cannot wrap them.</summary>
+    internal static int Saturate(long size) => (int)Math.Min(size, int.MaxValue);
 }
 
 internal sealed record YamlEntry(YamlScalar Key, YamlNode Value);
@@ -62,6 +65,6 @@ internal sealed record YamlSequence(SourceLocation Location, IReadOnlyList<YamlN
 
     public static YamlSequence Create(SourceLocation location, IReadOnlyList<YamlNode> items) =>
         new(location, items,
-            1 + items.Sum(i => i.Size),
+            YamlMapping.Saturate(1 + items.Sum(i => (long)i.Size)),
             1 + items.Select(i => i.Height).DefaultIfEmpty(0).Max());
 }

@@ -1,0 +1,37 @@
+using Vmspec.SpecCompiler.Language;
+using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler.Syntax;
+using static Vmspec.SpecCompiler.Binding.Nodes;
+using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
+
+namespace Vmspec.SpecCompiler.Binding;
+
+/// <summary>Expectations with each flavour's overrides applied field by field over the common ones.</summary>
+internal static class ExpectBinder
+{
+    public static FlavourExpectations Bind(YamlMapping? expect)
+    {
+        var common = Read(expect, null);
+        var flavours = Map(expect, "flavours");
+        return new FlavourExpectations(
+            Read(Map(flavours, SpecLanguage.HardwareFlavour), common),
+            Read(Map(flavours, SpecLanguage.KvmPvmFlavour), common));
+    }
+
+    private static Expectations Read(YamlMapping? node, Expectations? fallback)
+    {
+        var events = Map(node, "events");
+        var abi = Map(node, "abi");
+        var baseEvents = fallback?.Events;
+        return new Expectations(
+            new EventExpectations(
+                Count(Get(events, "pageNotPresent")) ?? baseEvents?.PageNotPresent,
+                Count(Get(events, "pageReady")) ?? baseEvents?.PageReady,
+                Count(Get(events, "wakeupAll")) ?? baseEvents?.WakeupAll,
+                Boolean(Get(events, "tokensPaired")) ?? baseEvents?.TokensPaired,
+                Integer(Get(events, "vector")) is { } v and <= byte.MaxValue ? (byte)v : baseEvents?.Vector),
+            new AbiExpectations(Boolean(Get(abi, "canaryIntact")) ?? fallback?.Abi.CanaryIntact));
+    }
+
+    private static uint? Count(YamlNode? node) => Integer(node) is { } n and <= uint.MaxValue ? (uint)n : null;
+}

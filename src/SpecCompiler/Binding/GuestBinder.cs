@@ -1,0 +1,136 @@
+using Vmspec.SpecCompiler.Language;
+using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler.Syntax;
+using static Vmspec.SpecCompiler.Binding.Nodes;
+using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
+
+namespace Vmspec.SpecCompiler.Binding;
+
+/// <summary>Test guests (with MSR access defaults resolved) and Linux guests (with paths made leaf-relative).</summary>
+internal sealed class GuestBinder(Action<YamlNode, string, string> error, string leafFile)
+{
+    public GuestPlan? Bind(YamlMapping? guest, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
+    {
+        if (Map(guest, "test") is { } test)
+            return BindTest(test, asyncPfNode, asyncPf);
+        if (Map(guest, "linux") is { } linux)
+            return BindLinux(linux);
+        return null;
+    }
+
+    private TestGuestPlan? BindTest(YamlMapping test, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
+    {
+        TestProgram? program = Text(Get(test, "program")) switch
+        {
+            "minimal" => TestProgram.Minimal,
+            "msr-protocol" => TestProgram.MsrProtocol,
+            "async-pf" => TestProgram.AsyncPf,
+            _ => null,
+        };
+        if (program is null)
+            return null;
+        if (program == TestProgram.AsyncPf && Get(asyncPfNode, "workload") is null)
+            error(test, "guest.test", "the async-pf program needs asyncPf with a workload");
+        if (program != TestProgram.AsyncPf && Get(asyncPfNode, "workload") is not null)
+            error(test, "guest.test.program", $"only the async-pf program runs asyncPf.workload, found {Text(Get(test, "program"))}");
+
+        var accesses = new List<MsrAccess>();
+        var items = Items(Get(test, "accesses"));
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (BindAccess(items[i], $"guest.test.accesses[{i}]", asyncPfNode, asyncPf) is { } access)
+                accesses.Add(access);
+        }
+        return new TestGuestPlan(program.Value, accesses);
+    }
+
+    private MsrAccess? BindAccess(YamlNode node, string path, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
+    {
+        var msrNode = Get(node, "msr");
+        var msr = Text(msrNode) is { } name && KvmMsrs.ByName(name) is { } named ? named : Integer(msrNode) is { } n and <= uint.MaxValue ? (uint?)n : null;
+        MsrOp? op = Text(Get(node, "op")) switch { "write" => MsrOp.Write, "read" => MsrOp.Read, _ => null };
+        var expect = Text(Get(node, "expect")) switch { "accept" => AccessExpectation.Accept, "gp" => AccessExpectation.Gp, _ => AccessExpectation.Oracle };
+        var valueNode = Get(node, "value");
+        var value = Integer(valueNode);
+        var readBack = Integer(Get(node, "readBack"));
+        if (msr is null || op is null)
+            return null;
+
+        if (op == MsrOp.Read && valueNode is not null)
+            error(valueNode, $"{path}.value", "a read takes no value; use readBack for the expected result");
+        if (expect == AccessExpectation.Gp && readBack is not null)
+            error(Get(node, "readBack")!, $"{path}.readBack", "an access expected to #GP returns no value to check");
+        if (op == MsrOp.Write && valueNode is null)
+        {
+            value = msr switch
+            {
+                KvmMsrs.AsyncPfEn => asyncPf?.EnValue,
+                KvmMsrs.AsyncPfInt => asyncPf?.Vector,
+                KvmMsrs.AsyncPfAck => 1,
+                _ => null,
+            };
+            // A default whose source is present but invalid was already reported there.
+            var sourcePresent = msr switch
+            {
+                KvmMsrs.AsyncPfEn => asyncPfNode is not null,
+                KvmMsrs.AsyncPfInt => Get(asyncPfNode, "vector") is not null,
+                _ => false,
+            };
+            if (value is null && !sourcePresent)
+                error(node, path, msr switch
+                {
+                    KvmMsrs.AsyncPfEn => "a write to async-pf-en without value takes the EN value of asyncPf, but asyncPf is missing",
+                    KvmMsrs.AsyncPfInt => "a write to async-pf-int without value takes asyncPf.vector, but it is missing",
+                    _ => $"missing required key 'value' for a write to MSR 0x{msr:x}",
+                });
+        }
+        return new MsrAccess(msr.Value, op.Value, op == MsrOp.Write ? value : null, expect, readBack);
+    }
+
+    private LinuxGuestPlan? BindLinux(YamlMapping linux)
+    {
+        var kernelNode = Map(linux, "kernel");
+        KernelSource? kernel = null;
+        if (Map(kernelNode, "debian") is { } debian)
+        {
+            if (Get(kernelNode, "sha256") is { } stray)
+                error(stray, "guest.linux.kernel.sha256", "a Debian kernel's hash goes in debian.sha256");
+            if (Text(Get(debian, "package")) is { } package && Text(Get(debian, "version")) is { } version && Text(Get(debian, "sha256")) is { } hash)
+                kernel = new DebianKernel(package, version, hash);
+        }
+        else if (Get(kernelNode, "path") is { } pathNode)
+        {
+            kernel = BindFile(kernelNode!, pathNode, "guest.linux.kernel");
+        }
+
+        FileReference? initramfs = null;
+        if (Map(linux, "initramfs") is { } initrd && Get(initrd, "path") is { } initrdPath)
+            initramfs = BindFile(initrd, initrdPath, "guest.linux.initramfs");
+        return kernel is null ? null : new LinuxGuestPlan(kernel, initramfs, Text(Get(linux, "cmdline")) ?? "");
+    }
+
+    private FileReference? BindFile(YamlNode owner, YamlNode pathNode, string path)
+    {
+        if (Text(Get(owner, "sha256")) is not { } hash)
+        {
+            error(owner, path, "missing required key 'sha256' for a file given by path");
+            return null;
+        }
+        if (Text(pathNode) is not { } relative)
+            return null;
+        if (Path.IsPathRooted(relative))
+        {
+            error(pathNode, $"{path}.path", $"expected a path relative to the spec file, found absolute path '{relative}'");
+            return null;
+        }
+        return new FileReference(LeafRelative(pathNode.Location.File, relative), hash);
+    }
+
+    /// <summary>Paths are written relative to their own file; the plan holds them relative to the leaf spec.</summary>
+    private string LeafRelative(string definingFile, string relative)
+    {
+        var leafDir = Path.GetFullPath(Path.GetDirectoryName(Path.GetFullPath(leafFile))!);
+        var target = Path.GetFullPath(Path.Join(Path.GetDirectoryName(Path.GetFullPath(definingFile)), relative));
+        return Path.GetRelativePath(leafDir, target).Replace('\\', '/');
+    }
+}

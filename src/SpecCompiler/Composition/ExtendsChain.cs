@@ -1,0 +1,96 @@
+using Vmspec.SpecCompiler.Diagnostics;
+using Vmspec.SpecCompiler.Syntax;
+
+namespace Vmspec.SpecCompiler.Composition;
+
+/// <summary>
+/// Loads a spec and the bases named by its <c>extends:</c> (a path relative to the file that
+/// names it), transitively. Cycles and chains deeper than <see cref="SyntaxLimits.MaxExtendsDepth"/>
+/// are errors.
+/// </summary>
+internal static class ExtendsChain
+{
+    public const string Key = "extends";
+
+    /// <summary>Returns the chain ordered base-most first, leaf last; null when any file failed.</summary>
+    /// <param name="leafText">the leaf's text when it does not come from disk; bases always do</param>
+    public static IReadOnlyList<SpecSource>? Load(string path, DiagnosticBag diagnostics, string? leafText = null)
+    {
+        var chain = new List<SpecSource>();
+        var visited = new List<string>();
+        var display = path;
+        SourceLocation? requestedAt = null;
+        while (true)
+        {
+            var fullPath = Path.GetFullPath(display);
+            if (visited.Contains(fullPath, StringComparer.Ordinal))
+            {
+                var cycle = string.Join(" -> ", chain.Select(s => s.File).Reverse().Append(display));
+                diagnostics.Add(requestedAt!.Value, Key, $"extends cycle: {cycle}");
+                return null;
+            }
+            if (visited.Count > SyntaxLimits.MaxExtendsDepth)
+            {
+                diagnostics.Add(requestedAt!.Value, Key, $"more than {SyntaxLimits.MaxExtendsDepth} levels of extends");
+                return null;
+            }
+            visited.Add(fullPath);
+
+            var text = requestedAt is null && leafText is not null ? leafText : ReadText(display, fullPath, requestedAt, diagnostics);
+            if (text is null)
+                return null;
+            var node = YamlLoader.Load(display, text, diagnostics);
+            if (node is null)
+                return null;
+            if (node is not YamlMapping root)
+            {
+                diagnostics.Add(node.Location, "", $"expected a spec mapping at the top level, found {node.KindName}");
+                return null;
+            }
+            chain.Insert(0, new SpecSource(display, root));
+
+            var extends = root.Find(Key);
+            if (extends is null)
+                return chain;
+            if (extends.Value is not YamlScalar { IsNull: false } target || target.Value.Length == 0)
+            {
+                diagnostics.Add(extends.Value.Location, Key,
+                    $"expected a relative path to a base spec, found {extends.Value.KindName}");
+                return null;
+            }
+            if (Path.IsPathRooted(target.Value))
+            {
+                diagnostics.Add(target.Location, Key, $"expected a path relative to this file, found absolute path '{target.Value}'");
+                return null;
+            }
+            display = Path.Join(Path.GetDirectoryName(display), target.Value);
+            requestedAt = target.Location;
+        }
+    }
+
+    private static string? ReadText(string display, string fullPath, SourceLocation? requestedAt, DiagnosticBag diagnostics)
+    {
+        var reportAt = requestedAt ?? new SourceLocation(display, 1, 1);
+        var field = requestedAt is null ? "" : Key;
+        try
+        {
+            var info = new FileInfo(fullPath);
+            if (!info.Exists)
+            {
+                diagnostics.Add(reportAt, field, $"file '{display}' does not exist");
+                return null;
+            }
+            if (info.Length > SyntaxLimits.MaxFileBytes)
+            {
+                diagnostics.Add(reportAt, field, $"file '{display}' is larger than the {SyntaxLimits.MaxFileBytes} byte limit");
+                return null;
+            }
+            return File.ReadAllText(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            diagnostics.Add(reportAt, field, $"cannot read '{display}': {e.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Vmspec.SpecCompiler.Model;
+
+/// <summary>
+/// One compiled case: everything the runtime needs, fully resolved (no defaults left to apply,
+/// no YAML). Serialized canonically by <see cref="Plan.PlanWriter"/>, read back by <see cref="Plan.PlanReader"/>.
+/// </summary>
+public sealed record VmPlan(
+    string Name,
+    SpecInfo Spec,
+    IReadOnlyList<KeyValuePair<string, string>> Matrix,
+    MachinePlan Machine,
+    CpuidPlan Cpuid,
+    GuestPlan Guest,
+    AsyncPfPlan? AsyncPf,
+    FlavourExpectations Expect,
+    ulong TimeoutMs)
+{
+    /// <summary>Version of the plan JSON format (not of the YAML language).</summary>
+    public const string FormatVersion = "vmspec.dev/plan/v1";
+}
+
+/// <summary>The spec a case came from; labels sorted by key.</summary>
+public sealed record SpecInfo(string Name, string Description, IReadOnlyList<KeyValuePair<string, string>> Labels);
+
+public sealed record MachinePlan(ulong MemoryBytes, uint Vcpus, bool EnforcePvFeatureCpuid);

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Vmspec.SpecCompiler.Language;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.SpecCompiler.Plan;
+
+/// <summary>
+/// Loads a plan written by <see cref="PlanWriter"/> back into the typed model (for <c>vmspec run PLAN</c>).
+/// Strict: unknown or missing members, a wrong digest, or bytes that are not the canonical form of
+/// the plan they describe throw <see cref="PlanFormatException"/>.
+/// </summary>
+public static class PlanReader
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
+
+    public static VmPlan Read(ReadOnlyMemory<byte> bytes)
+    {
+        VmPlan plan;
+        string digest;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            var root = new JsonFields(document.RootElement, "$");
+            var format = root.String("format");
+            if (format != VmPlan.FormatVersion)
+                throw new PlanFormatException($"$.format: expected {VmPlan.FormatVersion}, found '{format}'");
+            digest = root.String("digest");
+            plan = ReadPlan(root);
+            root.NoOthers();
+        }
+        catch (JsonException e)
+        {
+            throw new PlanFormatException($"not valid JSON: {e.Message}");
+        }
+
+        var canonical = PlanWriter.Write(plan, out var expectedDigest);
+        if (digest != expectedDigest)
+            throw new PlanFormatException($"$.digest: the plan's content hashes to {expectedDigest}, but the digest says {digest}");
+        if (!canonical.AsSpan().SequenceEqual(bytes.Span))
+            throw new PlanFormatException("the plan is not in canonical form; recompile the spec instead of editing the plan");
+        return plan;
+    }
+
+    private static VmPlan ReadPlan(JsonFields root)
+    {
+        var spec = root.Object("spec");
+        var specInfo = new SpecInfo(spec.String("name"), spec.String("description"), spec.StringMap("labels"));
+        spec.NoOthers();
+
+        var machine = root.Object("machine");
+        var machinePlan = new MachinePlan(machine.UInt("memoryBytes"), (uint)machine.UInt("vcpus", 64), machine.Bool("enforcePvFeatureCpuid"));
+        machine.NoOthers();
+
+        var expect = root.Object("expect");
+        var expectations = new FlavourExpectations(
+            ReadExpectations(expect.Object(SpecLanguage.HardwareFlavour)),
+            ReadExpectations(expect.Object(SpecLanguage.KvmPvmFlavour)));
+        expect.NoOthers();
+
+        return new VmPlan(
+            root.String("name"),
+            specInfo,
+            root.StringMap("matrix"),
+            machinePlan,
+            ReadCpuid(root.Object("cpuid")),
+            ReadGuest(root.Object("guest")),
+            root.Optional("asyncPf") is { } apf ? ReadAsyncPf(new JsonFields(apf, root.PathOf("asyncPf"))) : null,
+            expectations,
+            root.UInt("timeoutMs"));
+    }
+
+    private static CpuidPlan ReadCpuid(JsonFields cpuid)
+    {
+        var featuresObject = cpuid.Object("kvmFeatures");
+        var features = featuresObject.Names
+            .Select(name => new KvmFeatureSetting(
+                name,
+                KvmPvFeatures.BitOf(name) ?? throw new PlanFormatException($"{featuresObject.PathOf(name)}: unknown KVM PV feature"),
+                featuresObject.Enum(name, PlanNames.FeatureModes)))
+            .OrderBy(f => f.Bit)
+            .ToArray();
+        var modifiers = cpuid.Array("modifiers").Select(entry =>
+        {
+            var m = new JsonFields(entry.Item, entry.Path);
+            var modifier = new CpuidModifier((uint)m.UInt("leaf", uint.MaxValue), (uint)m.UInt("subleaf", uint.MaxValue),
+                m.Enum("register", PlanNames.Registers), (uint)m.UInt("mask", uint.MaxValue), (uint)m.UInt("value", uint.MaxValue));
+            m.NoOthers();
+            return modifier;
+        }).ToArray();
+        cpuid.NoOthers();
+        return new CpuidPlan(features, modifiers);
+    }
+
+    private static GuestPlan ReadGuest(JsonFields guest)
+    {
+        GuestPlan plan = guest.String("type") switch
+        {
+            "test" => new TestGuestPlan(guest.Enum("program", PlanNames.Programs), guest.Array("accesses").Select(entry =>
+            {
+                var a = new JsonFields(entry.Item, entry.Path);
+                var access = new MsrAccess((uint)a.UInt("msr", uint.MaxValue), a.Enum("op", PlanNames.Ops), a.OptionalUInt("value"),
+                    a.Enum("expect", PlanNames.AccessExpectations), a.OptionalUInt("readBack"));
+                a.NoOthers();
+                return access;
+            }).ToArray()),
+            "linux" => ReadLinux(guest),
+            var other => throw new PlanFormatException($"{guest.PathOf("type")}: expected test or linux, found '{other}'"),
+        };
+        guest.NoOthers();
+        return plan;
+    }
+
+    private static LinuxGuestPlan ReadLinux(JsonFields linux)
+    {
+        var kernel = linux.Object("kernel");
+        KernelSource source;
+        if (kernel.Optional("debian") is { } debianElement)
+        {
+            var d = new JsonFields(debianElement, kernel.PathOf("debian"));
+            source = new DebianKernel(d.String("package"), d.String("version"), d.String("sha256"));
+            d.NoOthers();
+        }
+        else
+        {
+            source = ReadFile(kernel.Object("file"));
+        }
+        kernel.NoOthers();
+        var initramfs = linux.Optional("initramfs") is { } i ? ReadFile(new JsonFields(i, linux.PathOf("initramfs"))) : null;
+        return new LinuxGuestPlan(source, initramfs, linux.String("cmdline"));
+    }
+
+    private static FileReference ReadFile(JsonFields file)
+    {
+        var reference = new FileReference(file.String("path"), file.String("sha256"));
+        file.NoOthers();
+        return reference;
+    }
+
+    private static AsyncPfPlan ReadAsyncPf(JsonFields apf)
+    {
+        var flags = AsyncPfEnFlags.None;
+        foreach (var (item, path) in apf.Array("enFlags"))
+        {
+            var name = JsonFields.AsString(item, path);
+            var flag = AsyncPfEn.FlagNames.FirstOrDefault(f => f.Key == name);
+            flags |= flag.Key is null ? throw new PlanFormatException($"{path}: unknown EN flag '{name}'") : flag.Value;
+        }
+        FaultWorkload? workload = null;
+        if (apf.Optional("workload") is { } w)
+        {
+            var f = new JsonFields(w, apf.PathOf("workload"));
+            workload = new FaultWorkload((uint)f.UInt("pages", 1024), f.UInt("resolveDelayMs"), (byte)f.UInt("cpl", 3), f.Bool("interruptsEnabled"));
+            f.NoOthers();
+        }
+        var plan = new AsyncPfPlan((byte?)apf.OptionalUInt("vector", byte.MaxValue), apf.OptionalUInt("dataGpa"), flags,
+            apf.UInt("enValue"), apf.Bool("enRaw"), workload);
+        apf.NoOthers();
+        return plan;
+    }
+
+    private static Expectations ReadExpectations(JsonFields e)
+    {
+        var events = e.Object("events");
+        var abi = e.Object("abi");
+        var result = new Expectations(
+            new EventExpectations(
+                (uint?)events.OptionalUInt("pageNotPresent", uint.MaxValue),
+                (uint?)events.OptionalUInt("pageReady", uint.MaxValue),
+                (uint?)events.OptionalUInt("wakeupAll", uint.MaxValue),
+                events.OptionalBool("tokensPaired"),
+                (byte?)events.OptionalUInt("vector", byte.MaxValue)),
+            new AbiExpectations(abi.OptionalBool("canaryIntact")));
+        events.NoOthers();
+        abi.NoOthers();
+        e.NoOthers();
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Vmspec.SpecCompiler.Tests;
+
+/// <summary>Paths into the repository and a scratch directory that is removed on dispose.</summary>
+internal sealed class TestFiles : IDisposable
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string SpecsDir => Path.Join(RepoRoot, "specs");
+
+    public string Dir { get; } = Directory.CreateTempSubdirectory("vmspec-spec-tests-").FullName;
+
+    /// <summary>Writes a file below the scratch directory and returns its path.</summary>
+    public string Write(string relative, string text)
+    {
+        var path = Path.Join(Dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Join(dir, "vmspec.slnx")))
+                return dir;
+        }
+        throw new InvalidOperationException("vmspec.slnx not found above the test binaries");
+    }
+}

@@ -11,6 +11,7 @@ internal static class Program
         {
             CheckCommand.Create(),
             CompileCommand.Create(),
+            AbiCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

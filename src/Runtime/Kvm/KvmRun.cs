@@ -66,4 +66,12 @@ public unsafe struct KvmRunInternal
     public uint Suberror;
     public uint Ndata;
     public fixed ulong Data[16];
+
+    /// <summary>The first ndata (at most 16) words of data[].</summary>
+    public ulong[] DataWords()
+    {
+        var words = new ulong[Math.Min(Ndata, 16u)];
+        for (int i = 0; i < words.Length; i++) words[i] = Data[i];
+        return words;
+    }
 }

@@ -1,0 +1,17 @@
+namespace Vmspec.Runtime.Cpuid;
+
+public enum CpuidRegister { Eax, Ebx, Ecx, Edx }
+
+/// <summary>Set and clear bits of one register of one leaf/subleaf (Firecracker-style CPUID modifier as data).</summary>
+public sealed record CpuidEdit(uint Leaf, uint Subleaf, CpuidRegister Register, uint SetBits, uint ClearBits)
+{
+    public static CpuidEdit Set(uint leaf, CpuidRegister register, uint bits, uint subleaf = 0) => new(leaf, subleaf, register, bits, 0);
+
+    public static CpuidEdit Clear(uint leaf, CpuidRegister register, uint bits, uint subleaf = 0) => new(leaf, subleaf, register, 0, bits);
+
+    public static CpuidEdit SetPvFeature(KvmPvFeature feature) => Set(KvmPvFeatures.Leaf, CpuidRegister.Eax, KvmPvFeatures.Mask(feature));
+
+    public static CpuidEdit ClearPvFeature(KvmPvFeature feature) => Clear(KvmPvFeatures.Leaf, CpuidRegister.Eax, KvmPvFeatures.Mask(feature));
+
+    public uint Apply(uint value) => (value | SetBits) & ~ClearBits;
+}

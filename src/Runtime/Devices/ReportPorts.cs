@@ -1,0 +1,30 @@
+namespace Vmspec.Runtime.Devices;
+
+/// <summary>
+/// The guest-to-host report channel: port I/O on 0xE0-0xEF (a vmspec convention, like the selftests' ucall).
+/// Every write is a 32-bit OUT except <see cref="MessageByte"/> (8-bit).
+/// </summary>
+public static class ReportPorts
+{
+    /// <summary>Latches the kind of the next report.</summary>
+    public const ushort Kind = 0xE0;
+    /// <summary>Latches bits 31:0 of the report value.</summary>
+    public const ushort ValueLow = 0xE1;
+    /// <summary>Bits 63:32 of the value; completes a <see cref="GuestReport"/>.</summary>
+    public const ushort ValueHigh = 0xE2;
+    /// <summary>Appends one byte (UTF-8) to the pending assertion message.</summary>
+    public const ushort MessageByte = 0xE3;
+    /// <summary>The failed assertion's id; ends the run with the pending message.</summary>
+    public const ushort AssertFailed = 0xE4;
+    /// <summary>One 32-bit field of an exception record: vector, error code, RIP low, RIP high, CR2 low, CR2 high.</summary>
+    public const ushort ExceptionField = 0xE5;
+    /// <summary>Completes an exception record: 0 = resumed at a fixup, 1 = unhandled (the guest stops).</summary>
+    public const ushort ExceptionEnd = 0xE6;
+    /// <summary>The guest finished; the value is its status.</summary>
+    public const ushort Done = 0xEF;
+
+    public const int ExceptionFieldCount = 6;
+    public const uint ExceptionRecovered = 0, ExceptionFatal = 1;
+
+    public static bool Contains(ushort port) => port is >= 0xE0 and <= 0xEF;
+}

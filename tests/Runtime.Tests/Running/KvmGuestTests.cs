@@ -1,0 +1,150 @@
+using Vmspec.Runtime.Building;
+using Vmspec.Runtime.Cpuid;
+using Vmspec.Runtime.Devices;
+using Vmspec.Runtime.Guests;
+using Vmspec.Runtime.Kvm;
+using Vmspec.Runtime.Running;
+using Vmspec.Runtime.Tests.Support;
+using Vmspec.Runtime.X86;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Vmspec.Runtime.Tests.Running;
+
+/// <summary>Guests on real /dev/kvm (skipped with the probe's reason where KVM is unavailable).</summary>
+public sealed class KvmGuestTests
+{
+    private static readonly GuestLayout Layout = GuestLayout.Default;
+
+    private static RunResult Run(GuestProgram program, Func<VmConfig, VmConfig>? configure = null, Action<Vm, RunResult>? after = null)
+    {
+        KvmRequirement.RequireKvm();
+        var config = new VmConfig { Program = program, Layout = Layout, Timeout = TimeSpan.FromSeconds(20) };
+        using Vm vm = VmBuilder.Build(configure?.Invoke(config) ?? config);
+        RunResult result = vm.Run();
+        after?.Invoke(vm, result);
+        return result;
+    }
+
+    [Fact]
+    public void Guest_sees_exactly_the_cpuid_set_including_edited_pv_feature_bits()
+    {
+        KvmRequirement.RequireKvm();
+        CpuidEdit[] edits = [CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt), CpuidEdit.SetPvFeature(KvmPvFeature.MmuOp)];
+        uint[] leaves = [0, KvmPvFeatures.SignatureLeaf, KvmPvFeatures.Leaf, 1];
+        var g = new GuestProgramBuilder(Layout);
+        for (uint i = 0; i < leaves.Length; i++)
+        {
+            g.Cpuid(leaves[i]);
+            g.ReportRegister(i * 4 + 0, rax).Asm.mov(rax, rbx);
+            g.ReportRegister(i * 4 + 1, rax);
+            g.ReportRegister(i * 4 + 2, rcx);
+            g.ReportRegister(i * 4 + 3, rdx);
+        }
+        CpuidTable? given = null;
+
+        RunResult result = Run(g.Done().Build(), c => c with { CpuidEdits = edits }, (vm, _) => given = vm.Cpuid);
+
+        Assert.True(result.Succeeded, result.Format());
+        var seen = result.Reports.ToDictionary(r => r.Kind, r => (uint)r.Value);
+        for (uint i = 0; i < leaves.Length; i++)
+        {
+            KvmCpuidEntry2 e = given!.Find(leaves[i])!.Value;
+            uint ecxMask = leaves[i] == 1 ? ~(1u << 27) : ~0u; // OSXSAVE mirrors CR4, which the guest leaves clear
+            Assert.Equal([e.Eax, e.Ebx, e.Ecx & ecxMask, e.Edx], [seen[i * 4], seen[i * 4 + 1], seen[i * 4 + 2] & ecxMask, seen[i * 4 + 3]]);
+        }
+        uint pv = seen[2 * 4];
+        Assert.Equal(0u, pv & KvmPvFeatures.Mask(KvmPvFeature.AsyncPfInt));
+        Assert.NotEqual(0u, pv & KvmPvFeatures.Mask(KvmPvFeature.MmuOp));
+        Assert.NotEqual(0u, seen[3 * 4 + 2] & CpuidTable.X2ApicEcxBit);
+    }
+
+    [Fact]
+    public void Msr_written_by_the_guest_reads_back_in_the_guest_and_through_kvm_get_msrs()
+    {
+        GuestProgram program = new GuestProgramBuilder(Layout)
+            .WrmsrSafe(MsrIndex.KvmAsyncPfInt, 0xec).AssertNoFault("WRMSR ASYNC_PF_INT faulted")
+            .RdmsrSafe(MsrIndex.KvmAsyncPfInt).AssertNoFault("RDMSR ASYNC_PF_INT faulted")
+            .ReportRegister(1, rax)
+            .Done()
+            .Build();
+        ulong[] host = [];
+
+        RunResult result = Run(program, after: (vm, _) => host = vm.GetMsrs(MsrIndex.KvmAsyncPfInt));
+
+        Assert.True(result.Succeeded, result.Format());
+        Assert.Equal(0xecUL, result.Reports.Single(r => r.Kind == 1).Value);
+        Assert.Equal([0xecUL], host);
+    }
+
+    [Fact]
+    public void A_refused_wrmsr_is_reported_as_a_recovered_gp_and_the_guest_continues()
+    {
+        GuestProgram program = new GuestProgramBuilder(Layout)
+            .WrmsrSafe(MsrIndex.KvmAsyncPfInt, 0xec)
+            .AssertFaulted(ExceptionNames.GeneralProtection, "WRMSR of a hidden PV MSR did not #GP")
+            .Report(2, 0x600d)
+            .Done()
+            .Build();
+
+        RunResult result = Run(program, c => c with
+        {
+            EnforcePvFeatureCpuid = true,
+            CpuidEdits = [CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt)],
+        });
+
+        Assert.True(result.Succeeded, result.Format());
+        var gp = Assert.Single(result.Events.OfType<GuestException>());
+        Assert.Equal(ExceptionNames.GeneralProtection, gp.Vector);
+        Assert.True(gp.Recovered);
+        Assert.Equal(program.Fixups[0].FaultRip, gp.Rip);
+        Assert.Contains(new GuestReport(2, 0x600d), result.Events);
+    }
+
+    [Fact]
+    public void A_triple_fault_ends_in_a_shutdown_verdict_with_registers_and_disassembly()
+    {
+        var g = new GuestProgramBuilder(Layout);
+        g.Asm.push(0);
+        g.Asm.push(0);
+        g.Asm.lidt(__[rsp]); // limit 0: no IDT, so the #UD escalates to a triple fault
+        g.Asm.ud2();
+
+        RunResult result = Run(g.Done().Build());
+
+        Assert.Equal(RunVerdict.Shutdown, result.Verdict);
+        Assert.NotNull(result.Snapshot);
+        Assert.Contains(result.Snapshot!.Disassembly, line => line.Contains("ud2"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_endless_loop_ends_in_a_timeout_verdict_within_the_timeout(bool userMode)
+    {
+        var g = new GuestProgramBuilder(Layout);
+        if (userMode) g.EnterUser(rflagsIf: false);
+        var loop = g.Asm.CreateLabel();
+        g.Asm.Label(ref loop);
+        g.Asm.jmp(loop);
+        var timeout = TimeSpan.FromMilliseconds(300);
+
+        RunResult result = Run(g.Build(), c => c with { Timeout = timeout });
+
+        Assert.Equal(RunVerdict.Timeout, result.Verdict);
+        Assert.InRange(result.Elapsed, timeout, timeout + TimeSpan.FromSeconds(2));
+        Assert.Contains(result.Snapshot!.Disassembly, line => line.Contains("jmp"));
+        Assert.Equal(userMode ? 3 : 0, result.Snapshot.Cpl);
+    }
+
+    [Fact]
+    public void A_failed_guest_assert_carries_its_message()
+    {
+        GuestProgram program = new GuestProgramBuilder(Layout).Cpuid(0).AssertEqual(rax, 0xffff_ffff, "max leaf is not 0xffffffff").Done().Build();
+
+        RunResult result = Run(program);
+
+        Assert.Equal(RunVerdict.GuestAssertFailed, result.Verdict);
+        Assert.Contains("max leaf is not 0xffffffff", result.Detail);
+        Assert.NotEmpty(result.Snapshot!.Disassembly);
+    }
+}

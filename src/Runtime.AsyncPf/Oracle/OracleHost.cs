@@ -1,4 +1,5 @@
 using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.Cpuid;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
 

@@ -71,6 +71,12 @@ public static class SpecCompilation
             return compiled;
         var leaf = chain[^1];
         var bases = chain.Take(chain.Count - 1).ToArray();
+        if (leaf.Root.Find("kind")?.Value is { } kind && Text(kind) == ImageLanguage.ImageKind)
+        {
+            diagnostics.Add(kind.Location, "kind",
+                $"{path} is an image definition: ImageSpec files belong in images/ and are compiled by ImageCompilation, not with the specs");
+            return compiled;
+        }
         CheckHeaders(chain, diagnostics);
 
         if (Text(leaf.Root.Find("kind")?.Value) == SpecLanguage.BaseKind)

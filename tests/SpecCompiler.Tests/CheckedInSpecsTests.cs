@@ -6,12 +6,12 @@ namespace Vmspec.SpecCompiler.Tests;
 public sealed class CheckedInSpecsTests
 {
     [Fact]
-    public void All_checked_in_specs_compile_to_a_reasonable_number_of_uniquely_named_cases()
+    public void All_checked_in_specs_compile_to_their_designed_number_of_uniquely_named_cases()
     {
         var result = SpecCompilation.CompileDirectory(TestFiles.SpecsDir);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
-        Assert.InRange(result.Cases.Count, 50, 120);
+        Assert.Equal(71, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + linux 2
         Assert.Equal(result.Cases.Count, result.Cases.Select(c => c.Name).Distinct().Count());
     }
 
@@ -19,12 +19,28 @@ public sealed class CheckedInSpecsTests
     [InlineData("minimal.yaml", 1)]
     [InlineData("asyncpf/enable-protocol.yaml", 63)]
     [InlineData("asyncpf/faults.yaml", 5)]
+    [InlineData("linux/debian-6.1-cloud.yaml", 1)]
+    [InlineData("linux/debian-6.12-cloud.yaml", 1)]
     public void Each_spec_expands_to_its_designed_case_count(string spec, int cases)
     {
         var result = SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec));
 
         Assert.True(result.Succeeded, Specs.Errors(result));
         Assert.Equal(cases, result.Cases.Count);
+    }
+
+    [Theory]
+    [InlineData("linux/debian-6.1-cloud.yaml", Model.KernelAbi.Legacy68)]
+    [InlineData("linux/debian-6.12-cloud.yaml", Model.KernelAbi.Fixed64)]
+    public void Linux_specs_expect_their_kernel_abi_and_async_pf_enabled_at_boot(string spec, Model.KernelAbi abi)
+    {
+        var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec)).Cases).Plan;
+
+        Assert.Equal(abi, plan.Expect.Hardware.KernelAbi);
+        Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
+        Assert.Equal(512UL << 20, plan.Machine.MemoryBytes);
+        Assert.Equal("console=ttyS0 reboot=k panic=-1", Assert.IsType<Model.LinuxGuestPlan>(plan.Guest).Cmdline);
+        Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Model.FeatureMode.Set).Select(f => f.Name));
     }
 
     [Fact]
@@ -59,5 +75,40 @@ public sealed class CheckedInSpecsTests
             Assert.Equal(compiled.CanonicalJson, PlanWriter.Write(plan, out var digest));
             Assert.Equal(compiled.Digest, digest);
         }
+    }
+
+    [Fact]
+    public void Checked_in_image_schema_equals_the_generated_one()
+    {
+        var path = Path.Join(TestFiles.ImagesDir, "schema", SchemaGenerator.ImageFileName);
+        if (Environment.GetEnvironmentVariable("VMSPEC_UPDATE_SCHEMA") == "1")
+            SchemaGenerator.WriteImageTo(path);
+
+        Assert.Equal(SchemaGenerator.GenerateImage(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Checked_in_image_definitions_compile_and_carry_every_spec()
+    {
+        var result = ImageCompilation.CompileDirectory(TestFiles.ImagesDir);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var image = Assert.Single(result.Images);
+        Assert.Equal(("vmspec-verify", "latest", "10001:10001"), (image.Name, image.Plan.Tag, image.Plan.User));
+        Assert.Equal(["libc6"], image.Plan.Base.Packages);
+        var everySpecFile = Directory.EnumerateFiles(TestFiles.SpecsDir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(TestFiles.RepoRoot, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(everySpecFile.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)),
+            image.Plan.SpecFiles.Select(f => f.Path));
+        Assert.Equal(SpecCompilation.CompileDirectory(TestFiles.SpecsDir).Cases.Select(c => c.Digest).Order(StringComparer.Ordinal),
+            image.Cases.Select(c => c.Digest).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_image_definition_points_its_editor_at_the_image_schema()
+    {
+        foreach (var file in Directory.EnumerateFiles(TestFiles.ImagesDir, "*.yaml", SearchOption.AllDirectories))
+            Assert.Equal($"# yaml-language-server: $schema=schema/{SchemaGenerator.ImageFileName}", File.ReadLines(file).First());
     }
 }

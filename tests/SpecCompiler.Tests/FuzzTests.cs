@@ -68,4 +68,21 @@ public sealed class FuzzTests
         Fragment.Array[0, 40]
             .Select(parts => string.Concat(parts))
             .Sample(text => AssertWellBehaved(Path.Join(TestFiles.SpecsDir, "fuzz.yaml"), text), iter: 1000, threads: 1);
+
+    [Fact]
+    public void Mutated_image_definitions_never_throw()
+    {
+        using var repo = new ImageRepo();
+        var path = Path.Join(repo.Root, "images", "verify.yaml");
+        var definition = ImageRepo.Definition + "\n  env: { A: b }\n  vmspec: out/vmspec\n";
+        Mutations.Sample(mutations =>
+        {
+            var text = Mutate(definition, mutations);
+            var watch = Stopwatch.StartNew();
+            var result = ImageCompilation.CompileText(path, text);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+            Assert.True(result.Diagnostics.Count > 0 || result.Images.Count == 1, "neither diagnostics nor an image");
+            Assert.All(result.Diagnostics, d => Assert.True(d.Location.Line >= 1 && d.Location.Column >= 1, d.ToString()));
+        }, iter: 400, threads: 1);
+    }
 }

@@ -5,6 +5,7 @@ internal sealed class TestFiles : IDisposable
 {
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string SpecsDir => Path.Join(RepoRoot, "specs");
+    public static string ImagesDir => Path.Join(RepoRoot, "images");
 
     public string Dir { get; } = Directory.CreateTempSubdirectory("vmspec-spec-tests-").FullName;
 

@@ -9,6 +9,21 @@ namespace Vmspec.SpecCompiler.Binding;
 /// <summary>Expectations with each flavour's overrides applied field by field over the common ones.</summary>
 internal static class ExpectBinder
 {
+    /// <summary>Expectations that only a booted Linux kernel can meet, with their field paths.</summary>
+    public static IEnumerable<(YamlNode Node, string Path)> LinuxOnly(YamlMapping? expect)
+    {
+        foreach (var key in new[] { "kernelAbi", "guestEnablesAsyncPf" })
+        {
+            if (Get(expect, key) is { } node)
+                yield return (node, $"expect.{key}");
+        }
+        foreach (var flavour in new[] { SpecLanguage.HardwareFlavour, SpecLanguage.KvmPvmFlavour })
+        {
+            if (Get(Map(Map(expect, "flavours"), flavour), "guestEnablesAsyncPf") is { } node)
+                yield return (node, $"expect.flavours.{flavour}.guestEnablesAsyncPf");
+        }
+    }
+
     public static FlavourExpectations Bind(YamlMapping? expect)
     {
         var common = Read(expect, null);
@@ -30,7 +45,10 @@ internal static class ExpectBinder
                 Count(Get(events, "wakeupAll")) ?? baseEvents?.WakeupAll,
                 Boolean(Get(events, "tokensPaired")) ?? baseEvents?.TokensPaired,
                 Integer(Get(events, "vector")) is { } v and <= byte.MaxValue ? (byte)v : baseEvents?.Vector),
-            new AbiExpectations(Boolean(Get(abi, "canaryIntact")) ?? fallback?.Abi.CanaryIntact));
+            new AbiExpectations(Boolean(Get(abi, "canaryIntact")) ?? fallback?.Abi.CanaryIntact),
+            // The shape has no kernelAbi under flavours: the image's layout does not depend on the host.
+            fallback is null ? KernelAbiNames.Parse(Text(Get(node, "kernelAbi"))) : fallback.KernelAbi,
+            Boolean(Get(node, "guestEnablesAsyncPf")) ?? fallback?.GuestEnablesAsyncPf);
     }
 
     private static uint? Count(YamlNode? node) => Integer(node) is { } n and <= uint.MaxValue ? (uint)n : null;

@@ -1,5 +1,6 @@
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler.Shapes;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
@@ -116,7 +117,7 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
             error(owner, path, "missing required key 'sha256' for a file given by path");
             return null;
         }
-        if (Text(pathNode) is not { } relative)
+        if (Text(pathNode) is not { } relative || !PathText.IsUsable(relative))
             return null;
         if (Path.IsPathRooted(relative))
         {

@@ -1,4 +1,5 @@
 using Vmspec.SpecCompiler.Diagnostics;
+using Vmspec.SpecCompiler.Shapes;
 using Vmspec.SpecCompiler.Syntax;
 
 namespace Vmspec.SpecCompiler.Composition;
@@ -56,6 +57,11 @@ internal static class ExtendsChain
             {
                 diagnostics.Add(extends.Value.Location, Key,
                     $"expected a relative path to a base spec, found {extends.Value.KindName}");
+                return null;
+            }
+            if (!PathText.IsUsable(target.Value))
+            {
+                diagnostics.Add(target.Location, Key, "expected a relative path to a base spec, found a path with control characters");
                 return null;
             }
             if (Path.IsPathRooted(target.Value))

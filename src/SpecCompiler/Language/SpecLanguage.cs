@@ -26,7 +26,7 @@ internal static class SpecLanguage
     private static readonly IntegerShape Vector = new("an interrupt vector", 0, 255);
 
     private static readonly StringShape Sha256 = new("lower-case hex SHA-256 of the file", Sha256Pattern, 64);
-    private static readonly StringShape RelativePath = new("a path relative to the spec file", null, 4096);
+    private static readonly StringShape RelativePath = new("a path relative to the spec file", PathText.Pattern, 4096);
 
     private static readonly Shape BitMask = new StringShape(
         "32 characters, bit 31 first: 1 = set, 0 = clear, x = as the host offers", BitPattern, 32);
@@ -160,16 +160,24 @@ internal static class SpecLanguage
         new("canaryIntact", new BooleanShape("bytes 8..67 of the data area keep the guest's canary")),
     ]);
 
+    private static readonly BooleanShape GuestEnablesAsyncPf = new(
+        "Linux guests only: the booted kernel writes MSR_KVM_ASYNC_PF_EN = 64-byte aligned GPA | enabled | delivery-as-int and MSR_KVM_ASYNC_PF_INT = 0xf3");
+
     private static readonly ObjectShape FlavourExpectations = new("Overrides for one KVM flavour.",
     [
         new("events", Events),
         new("abi", Abi),
+        new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
     ]);
 
     private static readonly ObjectShape Expect = new("Expected results.",
     [
         new("events", Events),
         new("abi", Abi),
+        new("kernelAbi", new EnumShape(
+            "Linux guests only: the kvm_vcpu_pv_apf_data layout the kernel image's BTF must show (vmspec abi verdict)",
+            KernelAbiNames.All.Select(n => n.Key).ToArray())),
+        new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
         new("flavours", new ObjectShape("Per-host-flavour overrides where results differ.",
         [
             new(KvmPvmFlavour, FlavourExpectations),

@@ -56,6 +56,8 @@ public static class PlanReader
             ReadExpectations(expect.Object(SpecLanguage.HardwareFlavour)),
             ReadExpectations(expect.Object(SpecLanguage.KvmPvmFlavour)));
         expect.NoOthers();
+        if (expectations.Hardware.KernelAbi != expectations.KvmPvm.KernelAbi)
+            throw new PlanFormatException($"{expect.PathOf(SpecLanguage.KvmPvmFlavour)}.kernelAbi: a kernel's ABI cannot differ between flavours");
 
         return new VmPlan(
             root.String("name"),
@@ -169,7 +171,9 @@ public static class PlanReader
                 (uint?)events.OptionalUInt("wakeupAll", uint.MaxValue),
                 events.OptionalBool("tokensPaired"),
                 (byte?)events.OptionalUInt("vector", byte.MaxValue)),
-            new AbiExpectations(abi.OptionalBool("canaryIntact")));
+            new AbiExpectations(abi.OptionalBool("canaryIntact")),
+            e.Optional("kernelAbi") is not null ? e.Enum("kernelAbi", KernelAbiNames.All) : null,
+            e.OptionalBool("guestEnablesAsyncPf"));
         events.NoOthers();
         abi.NoOthers();
         e.NoOthers();

@@ -108,5 +108,7 @@ public static class PlanWriter
             .Set("wakeupAll", (ulong?)e.Events.WakeupAll)
             .Set("tokensPaired", e.Events.TokensPaired)
             .Set("vector", (ulong?)e.Events.Vector))
-        .Set("abi", new JsonObject().Set("canaryIntact", e.Abi.CanaryIntact));
+        .Set("abi", new JsonObject().Set("canaryIntact", e.Abi.CanaryIntact))
+        .Set("kernelAbi", e.KernelAbi is { } abi ? KernelAbiNames.Of(abi) : null)
+        .Set("guestEnablesAsyncPf", e.GuestEnablesAsyncPf);
 }

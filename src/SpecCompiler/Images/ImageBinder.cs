@@ -1,0 +1,209 @@
+using Vmspec.SpecCompiler.Diagnostics;
+using Vmspec.SpecCompiler.Language;
+using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler.Plan;
+using Vmspec.SpecCompiler.Shapes;
+using Vmspec.SpecCompiler.Syntax;
+using static Vmspec.SpecCompiler.Binding.Nodes;
+using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
+
+namespace Vmspec.SpecCompiler.Images;
+
+/// <summary>
+/// Builds the <see cref="ImagePlan"/> from a shape-checked image definition: applies defaults,
+/// resolves the lock file and the spec globs against the disk, and compiles every spec the image
+/// will carry (their errors are the image's errors). Tolerates nodes the shape checker rejected.
+/// </summary>
+internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, RepositoryPaths repository)
+{
+    private bool _failed;
+
+    /// <summary>The plan and the cases of its specs, or null when there are errors (all reported).</summary>
+    public (ImagePlan Plan, IReadOnlyList<CompiledCase> Cases)? Bind(YamlMapping root)
+    {
+        var metadata = Map(root, "metadata");
+        var image = Map(root, "image");
+        var name = Text(Get(metadata, "name"));
+        var imageBase = BindBase(Map(image, "base"));
+        var vmspec = BindVmspec(Get(image, "vmspec"));
+        var (specFiles, cases) = BindSpecs(Get(image, "specs"));
+        var user = Text(Get(image, "user")) ?? ImageLanguage.DefaultUser;
+        if (Get(image, "user") is { } userNode && IsRoot(user))
+            Error(userNode, "image.user", $"the image must not run as root (found '{user}'); give /dev/kvm access through a group instead");
+
+        if (_failed || name is null || imageBase is null || vmspec is null)
+            return null;
+        var plan = new ImagePlan(
+            new SpecInfo(name, Text(Get(metadata, "description")) ?? "", SortedMap(Map(metadata, "labels"))),
+            Text(Get(image, "tag")) ?? ImageLanguage.DefaultTag,
+            imageBase,
+            vmspec,
+            specFiles,
+            Strings(Get(image, "entrypoint")) ?? ImageLanguage.DefaultEntrypoint,
+            Strings(Get(image, "cmd")) ?? ImageLanguage.DefaultCmd,
+            user,
+            Text(Get(image, "workingDir")) ?? ImageLanguage.DefaultWorkingDir,
+            SortedMap(Map(image, "env")),
+            SortedMap(Map(image, "labels")),
+            SortedMap(Map(image, "annotations")));
+        return (plan, cases);
+    }
+
+    private void Error(YamlNode at, string path, string message)
+    {
+        _failed = true;
+        diagnostics.Add(at.Location, path, message);
+    }
+
+    private ImageBase? BindBase(YamlMapping? node)
+    {
+        var lockNode = Get(node, "debianLock");
+        if (lockNode is null || ResolveFile(lockNode, "image.base.debianLock") is not { } lockPath)
+            return null;
+        var relative = repository.Relative(lockPath)!;
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(lockPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Error(lockNode, "image.base.debianLock", $"cannot read '{relative}': {e.Message}");
+            return null;
+        }
+        if (DebianLockFile.PackageNames(bytes, out var problem) is not { } pinned)
+        {
+            Error(lockNode, "image.base.debianLock", $"'{relative}' {problem}");
+            return null;
+        }
+
+        var packages = Items(Get(node, "packages"));
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < packages.Count; i++)
+        {
+            if (Text(packages[i]) is not { } package)
+                continue;
+            if (!names.Add(package))
+                Error(packages[i], $"image.base.packages[{i}]", $"package '{package}' is listed twice");
+            else if (!pinned.Contains(package))
+                Error(packages[i], $"image.base.packages[{i}]", $"package '{package}' is not pinned in '{relative}'; add it to the lock file first");
+        }
+        return new ImageBase(relative, CanonicalJson.Sha256Hex(bytes), names.ToArray());
+    }
+
+    private string? BindVmspec(YamlNode? node)
+    {
+        if (node is null)
+            return ImageLanguage.DefaultVmspecBinary;
+        if (Text(node) is not { } path || !PathText.IsUsable(path))
+            return null;
+        if (Path.IsPathRooted(path))
+        {
+            Error(node, "image.vmspec", $"expected a path relative to the repository root, found absolute path '{path}'");
+            return null;
+        }
+        // The binary is built after the definition is compiled, so only its place is checked.
+        if (repository.Relative(Path.Join(repository.Root, path)) is not { } relative || relative == ".")
+        {
+            Error(node, "image.vmspec", $"expected a file inside the repository, found '{path}'");
+            return null;
+        }
+        return relative;
+    }
+
+    private (IReadOnlyList<ImageFile> Files, IReadOnlyList<CompiledCase> Cases) BindSpecs(YamlNode? node)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var cases = new List<CompiledCase>();
+        var caseSources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var compiledSpecs = new HashSet<string>(StringComparer.Ordinal);
+        var globs = Items(node);
+        for (var i = 0; i < globs.Count; i++)
+        {
+            var path = $"image.specs[{i}]";
+            if (Text(globs[i]) is not { } glob || !PathText.IsUsable(glob))
+                continue;
+            if (Path.IsPathRooted(glob))
+            {
+                Error(globs[i], path, $"expected a glob relative to the image definition, found absolute path '{glob}'");
+                continue;
+            }
+            var matches = SpecGlob.Expand(file, glob);
+            if (matches.Count == 0)
+                Error(globs[i], path, $"'{glob}' matches no file");
+            foreach (var spec in matches)
+            {
+                foreach (var needed in SpecClosure.Of(spec).Prepend(spec))
+                    AddFile(files, needed, globs[i], path, spec);
+                if (!compiledSpecs.Add(spec))
+                    continue;
+                var result = SpecCompilation.CompileFile(spec);
+                diagnostics.AddRange(result.Diagnostics);
+                _failed |= !result.Succeeded;
+                foreach (var compiled in result.Cases)
+                {
+                    if (caseSources.TryAdd(compiled.Name, spec))
+                        cases.Add(compiled);
+                    else
+                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(caseSources[compiled.Name])}");
+                }
+            }
+        }
+        return (files.Select(f => new ImageFile(f.Key, f.Value)).ToArray(), cases.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray());
+    }
+
+    private void AddFile(SortedDictionary<string, string> files, string fullPath, YamlNode glob, string path, string spec)
+    {
+        var relative = repository.Relative(fullPath);
+        if (relative is null || !RepositoryPaths.InSpecs(relative))
+        {
+            Error(glob, path, $"'{relative ?? fullPath}' (needed by {repository.Relative(spec) ?? spec}) is not under the repository's {RepositoryPaths.SpecsDirectory}/ directory, so it has no place under {ImageLanguage.SpecsInstallDir}");
+            return;
+        }
+        if (files.ContainsKey(relative))
+            return;
+        try
+        {
+            files.Add(relative, CanonicalJson.Sha256Hex(File.ReadAllBytes(fullPath)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Error(glob, path, $"cannot read '{relative}' (needed by {repository.Relative(spec) ?? spec}): {e.Message}");
+        }
+    }
+
+    /// <summary>A path relative to the image definition that names an existing file inside the repository.</summary>
+    private string? ResolveFile(YamlNode node, string path)
+    {
+        if (Text(node) is not { } text || !PathText.IsUsable(text))
+            return null;
+        if (Path.IsPathRooted(text))
+        {
+            Error(node, path, $"expected a path relative to the image definition, found absolute path '{text}'");
+            return null;
+        }
+        var full = Path.GetFullPath(Path.Join(Path.GetDirectoryName(Path.GetFullPath(file)), text));
+        if (repository.Relative(full) is null)
+            Error(node, path, $"'{text}' lies outside the repository ({repository.Root})");
+        else if (!File.Exists(full))
+            Error(node, path, $"file '{text}' does not exist");
+        else
+            return full;
+        return null;
+    }
+
+    private static bool IsRoot(string user)
+    {
+        var name = user.Split(':')[0];
+        return name is "0" or "root";
+    }
+
+    private static IReadOnlyList<string>? Strings(YamlNode? node) =>
+        node is YamlSequence sequence ? sequence.Items.Select(i => Text(i) ?? "").ToArray() : null;
+
+    private static IReadOnlyList<KeyValuePair<string, string>> SortedMap(YamlMapping? map) =>
+        (map?.Entries ?? [])
+            .Select(e => new KeyValuePair<string, string>(e.Key.Value, Text(e.Value) ?? ""))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToArray();
+}

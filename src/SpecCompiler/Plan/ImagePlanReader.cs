@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.SpecCompiler.Plan;
+
+/// <summary>
+/// Loads an image plan written by <see cref="ImagePlanWriter"/> (for the image build). Strict like
+/// <see cref="PlanReader"/>: unknown or missing members, a wrong digest or non-canonical bytes throw
+/// <see cref="PlanFormatException"/> naming the JSON path.
+/// </summary>
+public static class ImagePlanReader
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 8 };
+
+    public static ImagePlan Read(ReadOnlyMemory<byte> bytes)
+    {
+        ImagePlan plan;
+        string digest;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            var root = new JsonFields(document.RootElement, "$");
+            var format = root.String("format");
+            if (format != ImagePlan.FormatVersion)
+                throw new PlanFormatException($"$.format: expected {ImagePlan.FormatVersion}, found '{format}'");
+            digest = root.String("digest");
+            plan = ReadPlan(root);
+            root.NoOthers();
+        }
+        catch (JsonException e)
+        {
+            throw new PlanFormatException($"not valid JSON: {e.Message}");
+        }
+
+        var canonical = ImagePlanWriter.Write(plan, out var expectedDigest);
+        if (digest != expectedDigest)
+            throw new PlanFormatException($"$.digest: the plan's content hashes to {expectedDigest}, but the digest says {digest}");
+        if (!canonical.AsSpan().SequenceEqual(bytes.Span))
+            throw new PlanFormatException("the image plan is not in canonical form; recompile the image definition instead of editing the plan");
+        return plan;
+    }
+
+    private static ImagePlan ReadPlan(JsonFields root)
+    {
+        var metadata = root.Object("metadata");
+        var info = new SpecInfo(metadata.String("name"), metadata.String("description"), metadata.StringMap("labels"));
+        metadata.NoOthers();
+
+        var imageBase = root.Object("base");
+        var baseInfo = new ImageBase(imageBase.String("debianLock"), imageBase.String("debianLockSha256"), Strings(imageBase, "packages"));
+        imageBase.NoOthers();
+
+        var specFiles = root.Array("specFiles").Select(entry =>
+        {
+            var f = new JsonFields(entry.Item, entry.Path);
+            var file = new ImageFile(f.String("path"), f.String("sha256"));
+            f.NoOthers();
+            return file;
+        }).ToArray();
+
+        SortedAndUnique(baseInfo.Packages, imageBase.PathOf("packages"));
+        SortedAndUnique(specFiles.Select(f => f.Path).ToArray(), root.PathOf("specFiles"));
+        return new ImagePlan(info, root.String("tag"), baseInfo, root.String("vmspec"), specFiles,
+            Strings(root, "entrypoint"), Strings(root, "cmd"), root.String("user"), root.String("workingDir"),
+            root.StringMap("env"), root.StringMap("labels"), root.StringMap("annotations"));
+    }
+
+    /// <summary>The compiler emits these lists sorted ordinally without repeats; anything else was edited.</summary>
+    private static void SortedAndUnique(IReadOnlyList<string> values, string path)
+    {
+        for (var i = 1; i < values.Count; i++)
+        {
+            if (string.CompareOrdinal(values[i - 1], values[i]) >= 0)
+                throw new PlanFormatException($"{path}[{i}]: expected entries sorted ordinally without repeats, found '{values[i]}' after '{values[i - 1]}'");
+        }
+    }
+
+    private static string[] Strings(JsonFields fields, string name) =>
+        fields.Array(name).Select(entry => JsonFields.AsString(entry.Item, entry.Path)).ToArray();
+}

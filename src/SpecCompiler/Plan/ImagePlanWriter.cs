@@ -1,0 +1,49 @@
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.SpecCompiler.Plan;
+
+/// <summary>
+/// Writes an <see cref="ImagePlan"/> as canonical JSON with a <c>digest</c> member: the lower-case
+/// hex SHA-256 of the canonical bytes of the same plan without the digest member.
+/// </summary>
+public static class ImagePlanWriter
+{
+    public static byte[] Write(ImagePlan plan, out string digest)
+    {
+        var tree = ToJson(plan);
+        digest = CanonicalJson.Sha256Hex(CanonicalJson.Serialize(tree));
+        tree.Set("digest", digest);
+        return CanonicalJson.Serialize(tree);
+    }
+
+    private static JsonObject ToJson(ImagePlan plan) => new JsonObject()
+        .Set("format", ImagePlan.FormatVersion)
+        .Set("metadata", new JsonObject()
+            .Set("name", plan.Metadata.Name)
+            .Set("description", plan.Metadata.Description)
+            .Set("labels", Dictionary(plan.Metadata.Labels)))
+        .Set("tag", plan.Tag)
+        .Set("base", new JsonObject()
+            .Set("debianLock", plan.Base.DebianLock)
+            .Set("debianLockSha256", plan.Base.DebianLockSha256)
+            .Set("packages", Strings(plan.Base.Packages)))
+        .Set("vmspec", plan.VmspecBinary)
+        .Set("specFiles", new JsonArray(plan.SpecFiles.Select(f => new JsonObject().Set("path", f.Path).Set("sha256", f.Sha256))))
+        .Set("entrypoint", Strings(plan.Entrypoint))
+        .Set("cmd", Strings(plan.Cmd))
+        .Set("user", plan.User)
+        .Set("workingDir", plan.WorkingDir)
+        .Set("env", Dictionary(plan.Env))
+        .Set("labels", Dictionary(plan.Labels))
+        .Set("annotations", Dictionary(plan.Annotations));
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values);
+
+    private static JsonObject Dictionary(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in pairs)
+            obj.Set(key, value);
+        return obj;
+    }
+}

@@ -27,7 +27,7 @@ internal sealed partial class Build
 
     private Target Test => _ => _
         .Description("Run all tests; ends with 'N passed, M failed, K skipped'")
-        .DependsOn(Compile)
+        .DependsOn(Compile, FetchKernels)
         .Executes(RunTestsAsync);
 
     private Target Publish => _ => _

@@ -48,6 +48,13 @@ internal sealed class BenchReport(string area)
         _lines.Add($"  {name,-48} {ratio,12:0.###}x  goal {goal}: {(met ? "met" : "NOT met")}");
     }
 
+    /// <summary>Records an absolute figure held to a goal (e.g. "under 100 ms").</summary>
+    public void Goal(string name, double value, string unit, string goal, bool met)
+    {
+        _ratios[name] = new JsonObject { ["value"] = Math.Round(value, 3), ["unit"] = unit, ["goal"] = goal, ["met"] = met };
+        _lines.Add($"  {name,-48} {value,12:0.###} {unit}  goal {goal}: {(met ? "met" : "NOT met")}");
+    }
+
     public void Skip(string name, string reason)
     {
         _skipped[name] = reason;

@@ -28,4 +28,25 @@ internal static class ProcessRunner
         await process.WaitForExitAsync();
         return process.ExitCode;
     }
+
+    /// <summary>Runs a tool and returns its standard output; a non-zero exit fails the target with its standard error.</summary>
+    public static async Task<string> CaptureAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new BuildException($"Could not start '{fileName}'");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new BuildException($"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with code {process.ExitCode}: {(await error).Trim()}");
+        return await output;
+    }
 }

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Vmspec.Build.Framework;
+using Vmspec.Build.Tools;
+
+namespace Vmspec.Build;
+
+internal sealed partial class Build
+{
+    private static string BenchDirectory => Path.Combine(Artifacts, "bench");
+
+    private Target Bench => _ => _
+        .Description("Measure the figures the issues name; artifacts/bench/*.json")
+        .DependsOn(Publish)
+        .Executes(async () =>
+        {
+            await BenchSpecsAsync();
+            await BenchKernelsAsync();
+        });
+
+    private static async Task BenchSpecsAsync()
+    {
+        var report = new BenchReport("specs");
+        var compile = await VmspecBenchAsync(["bench", "compile", Path.Combine(Root, "specs"), "--runs", "50"]);
+        var timing = new Timing(compile.GetProperty("samplesMs").EnumerateArray().Select(s => s.GetDouble()).ToList());
+        var cases = compile.GetProperty("cases").GetInt32();
+        report.Figure($"compile all specs in-process ({cases} cases)", timing);
+        report.Goal("compile all specs, median", timing.Median, "ms", "under 100 ms", timing.Median < 100);
+        var verify = await Timing.OfProcessAsync(Vmspec, ["verify", Path.Combine(Root, "specs")], 5, Root);
+        report.Figure($"vmspec verify, process wall time ({cases} cases)", verify);
+        if (File.Exists("/dev/kvm"))
+            report.Goal("vmspec verify of 50 cases", verify.Median * 50 / cases, "ms", "under 2000 ms", verify.Median * 50 / cases < 2000);
+        else
+            report.Skip("vmspec verify of 50 cases under 2 s", "no /dev/kvm: every case was skipped, so the wall time is compile + probe only");
+        report.Skip("vmspec run vs QEMU -M microvm", File.Exists("/dev/kvm")
+            ? "the QEMU microvm baseline is not part of Bench yet"
+            : "no /dev/kvm: neither vmspec run nor QEMU -accel kvm can start a guest here");
+        report.Write(BenchDirectory);
+    }
+
+    private static async Task BenchKernelsAsync()
+    {
+        var report = new BenchReport("kernels");
+        var cache = Environment.GetEnvironmentVariable("VMSPEC_CACHE") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "vmspec", "debs");
+        var debs = Directory.Exists(cache) ? Directory.GetFiles(cache, "linux-image-*.deb").Order(StringComparer.Ordinal).ToList() : [];
+        if (debs.Count == 0)
+            report.Skip("vmspec abi vs extract-vmlinux + pahole", $"no linux-image .deb in {cache}; ./build.sh FetchKernels fetches the pinned ones");
+        var missingTools = new[] { "pahole", "lz4", "unzstd", "readelf" }.Where(tool => !OnPath(tool)).ToList();
+        if (debs.Count > 0 && missingTools.Count > 0)
+            report.Skip("vmspec abi vs extract-vmlinux + pahole", $"missing {string.Join(", ", missingTools)} (apt-get install dwarves lz4 zstd binutils)");
+        else
+        {
+            var work = Directory.CreateTempSubdirectory("vmspec-bench-").FullName;
+            try
+            {
+                foreach (var deb in debs)
+                {
+                    var name = Path.GetFileName(deb).Split('_')[0].Replace("linux-image-", "", StringComparison.Ordinal);
+                    var vmlinuz = Path.Combine(work, $"vmlinuz-{name}");
+                    await ProcessRunner.RunAsync("bash", ["-c", $"dpkg-deb --fsys-tarfile '{deb}' | tar -xO --wildcards './boot/vmlinuz-*' > '{vmlinuz}'"], Root);
+                    var ours = await Timing.OfProcessAsync(Vmspec, ["abi", vmlinuz, "--json"], 7, Root);
+                    var baseline = await Timing.OfProcessAsync("bash", [Path.Combine(Root, "build", "Bench", "extract-vmlinux-btf.sh"), vmlinuz], 7, Root);
+                    report.Figure($"vmspec abi {name}", ours);
+                    report.Figure($"extract-vmlinux + pahole {name}", baseline);
+                    report.Ratio($"speed-up of vmspec abi on {name}", baseline.Median, ours.Median, "at least 2x", baseline.Median / ours.Median >= 2);
+                }
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+        report.Write(BenchDirectory);
+    }
+
+    private static async Task<JsonElement> VmspecBenchAsync(string[] arguments)
+    {
+        var output = await ProcessRunner.CaptureAsync(Vmspec, arguments, Root);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(directory => File.Exists(Path.Combine(directory, tool)));
+}

@@ -17,6 +17,12 @@ public sealed class EnableProtocolOracle(OracleHost host)
 
     public bool AsyncPfEnabled => IsEnabled(_enable);
 
+    /// <summary>The MSR_KVM_ASYNC_PF_EN value KVM holds after the accesses so far (what RDMSR returns).</summary>
+    public ulong StoredEnable => _enable;
+
+    /// <summary>The MSR_KVM_ASYNC_PF_INT value KVM holds after the accesses so far.</summary>
+    public ulong StoredInterrupt => _interrupt;
+
     public MsrPrediction Predict(MsrAccess access)
     {
         var prediction = (access.Msr, access.Operation) switch

@@ -1,0 +1,76 @@
+using Iced.Intel;
+using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.Guests;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Vmspec.Runtime.AsyncPf.Guests;
+
+/// <summary>
+/// The guest's 'page ready' handling, installed on every vector 32-255 so that an interrupt on a vector other
+/// than the configured one is reported rather than lost: read the token at offset 4 of the data area; if it is
+/// set, zero it, EOI, WRMSR MSR_KVM_ASYNC_PF_ACK = 1 and count (the order msr.rst:238-241 asks for); report
+/// token and vector. An interrupt that finds the slot empty is only reported and EOIed.
+/// </summary>
+internal static class PageReadyHandler
+{
+    public const int FirstVector = 32;
+
+    public static void Install(GuestProgramBuilder guest, GuestVariables variables)
+    {
+        Label common = guest.Asm.CreateLabel();
+        guest.SetInterruptHandler(FirstVector, g =>
+        {
+            g.Asm.push(FirstVector);
+            g.Asm.Label(ref common);
+            EmitCommon(g, variables);
+        });
+        for (int vector = FirstVector + 1; vector < 256; vector++)
+        {
+            int pushed = vector;
+            guest.SetInterruptHandler(vector, g =>
+            {
+                g.Asm.push(pushed);
+                g.Asm.jmp(common);
+            });
+        }
+    }
+
+    /// <summary>Stack on entry: the vector pushed by the stub, then the interrupt frame.</summary>
+    private static void EmitCommon(GuestProgramBuilder g, GuestVariables v)
+    {
+        Assembler a = g.Asm;
+        AssemblerRegister64[] saved = [rax, rbx, rcx, rdx, r10, r11, r12];
+        foreach (var register in saved) a.push(register);
+        int vectorSlot = saved.Length * 8;
+        Label empty = a.CreateLabel(), report = a.CreateLabel();
+
+        a.mov(r12, __qword_ptr[v.AreaGpa]);
+        a.mov(ebx, __dword_ptr[r12 + KvmVcpuPvApfData.TokenOffset]);
+        a.test(ebx, ebx);
+        a.jz(empty);
+        a.mov(__dword_ptr[r12 + KvmVcpuPvApfData.TokenOffset], 0);
+        a.mov(__dword_ptr[v.LastReadyToken], ebx);
+        a.rdtsc();
+        a.shl(rdx, 32);
+        a.or(rax, rdx);
+        a.mov(__qword_ptr[v.ReadyTsc], rax);
+        a.inc(__dword_ptr[v.PageReadyCount]);
+        g.Eoi();
+        g.Wrmsr(AsyncPfMsrs.Acknowledge, 1);
+        a.inc(__dword_ptr[v.AckCount]);
+        a.jmp(report);
+
+        a.Label(ref empty);
+        g.Eoi();
+
+        a.Label(ref report);
+        a.mov(rax, __qword_ptr[rsp + vectorSlot]);
+        a.shl(rax, 32);
+        a.or(rax, rbx);
+        g.ReportRegister(GuestReports.Interrupt, rax);
+
+        foreach (var register in saved.Reverse()) a.pop(register);
+        a.add(rsp, 8);
+        a.iretq();
+    }
+}

@@ -1,0 +1,28 @@
+using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Runtime.Guests;
+using Vmspec.Runtime.Running;
+using Vmspec.Runtime.Selftesting;
+using Vmspec.Runtime.X86;
+
+namespace Vmspec.Runtime.AsyncPf.Programs;
+
+/// <summary>
+/// <c>minimal</c>: the guest reads CPUID 0x40000001 and reports EAX (the runtime's selftest guest); the host
+/// checks the guest sees exactly the PV features the runtime set with KVM_SET_CPUID2 (after the case's edits).
+/// </summary>
+public static class MinimalProgram
+{
+    public const string Name = "minimal";
+
+    public static GuestProgram Build(GuestLayout layout) => MinimalGuest.Build(layout);
+
+    public static IReadOnlyList<Check> Verify(RunResult run, uint pvFeaturesSet)
+    {
+        ulong? seen = run.Reports.Where(r => r.Kind == MinimalGuest.KvmFeaturesReport).Select(r => (ulong?)r.Value).FirstOrDefault();
+        return
+        [
+            Check.Compare("guest sees exactly the CPUID set: 0x40000001 EAX", $"0x{pvFeaturesSet:x}",
+                seen is { } value ? $"0x{value:x}" : "not reported"),
+        ];
+    }
+}

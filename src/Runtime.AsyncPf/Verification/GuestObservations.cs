@@ -1,0 +1,82 @@
+using Vmspec.Runtime.AsyncPf.Guests;
+using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.Devices;
+
+namespace Vmspec.Runtime.AsyncPf.Verification;
+
+/// <summary>One MSR access as the guest reported it: R11 (0 or vector + 1) and, for reads, the value.</summary>
+public sealed record ObservedAccess(int Index, ulong Fault, ulong? Value)
+{
+    /// <summary><c>#GP</c>, <c>vector N</c>, <c>accepted</c> or the value read as <c>0x...</c>.</summary>
+    public string Outcome => Fault switch
+    {
+        0 => Value is { } v ? $"0x{v:x}" : "accepted",
+        ExceptionNames.GeneralProtection + 1 => "#GP",
+        _ => $"{ExceptionNames.Name((uint)Fault - 1)}",
+    };
+}
+
+/// <summary>An interrupt the guest took on a vector 32-255, with the token it found at offset 4 (0: slot empty).</summary>
+public sealed record ObservedInterrupt(uint Token, byte Vector)
+{
+    public bool IsWakeupAll => Token == ApfReason.WakeupAllToken;
+
+    public bool IsPageReady => Token != 0 && !IsWakeupAll;
+}
+
+/// <summary>A 'page not present' #PF: CR2 (the token), flags at offset 0, error code, and how the guest waited.</summary>
+public sealed record ObservedNotPresent(ulong Cr2, uint Flags, uint ErrorCode, ulong? SpinIterations, ulong? Cycles);
+
+/// <summary>Everything the msr-protocol and async-pf guests reported, in order, decoded from the run's events.</summary>
+public sealed record GuestObservations(
+    IReadOnlyList<ObservedAccess> Accesses,
+    IReadOnlyList<int> WakeupWaits,
+    IReadOnlyList<ObservedInterrupt> Interrupts,
+    IReadOnlyList<ObservedNotPresent> NotPresents,
+    ulong? GenuinePageFaultCr2,
+    ulong? SetupIntFault,
+    ulong? SetupEnFault,
+    IReadOnlyList<ulong> PageValues,
+    ulong? AckCount,
+    ulong? TouchesDone,
+    ulong? StartTsc,
+    ulong? EndTsc)
+{
+    public AsyncPfCounts Counts => new(NotPresents.Count, Interrupts.Count(i => i.IsPageReady), Interrupts.Count(i => i.IsWakeupAll));
+
+    public static GuestObservations Parse(IEnumerable<GuestEvent> events)
+    {
+        var accesses = new List<ObservedAccess>();
+        var waits = new List<int>();
+        var interrupts = new List<ObservedInterrupt>();
+        var notPresents = new List<ObservedNotPresent>();
+        var values = new List<ulong>();
+        ulong? genuine = null, setupInt = null, setupEn = null, acks = null, touches = null, startTsc = null, endTsc = null;
+        foreach (var report in events.OfType<GuestReport>())
+        {
+            ulong value = report.Value;
+            switch (report.Kind)
+            {
+                case GuestReports.AccessIndex: accesses.Add(new ObservedAccess((int)value, 0, null)); break;
+                case GuestReports.AccessFault when accesses.Count > 0: accesses[^1] = accesses[^1] with { Fault = value }; break;
+                case GuestReports.AccessValue when accesses.Count > 0: accesses[^1] = accesses[^1] with { Value = value }; break;
+                case GuestReports.WakeupWait: waits.Add((int)value); break;
+                case GuestReports.Interrupt: interrupts.Add(new ObservedInterrupt((uint)value, (byte)(value >> 32))); break;
+                case GuestReports.NotPresentCr2: notPresents.Add(new ObservedNotPresent(value, 0, 0, null, null)); break;
+                case GuestReports.NotPresentFlags when notPresents.Count > 0:
+                    notPresents[^1] = notPresents[^1] with { Flags = (uint)value, ErrorCode = (uint)(value >> 32) }; break;
+                case GuestReports.NotPresentSpin when notPresents.Count > 0: notPresents[^1] = notPresents[^1] with { SpinIterations = value }; break;
+                case GuestReports.NotPresentCycles when notPresents.Count > 0: notPresents[^1] = notPresents[^1] with { Cycles = value }; break;
+                case GuestReports.GenuinePageFault: genuine = value; break;
+                case GuestReports.SetupIntFault: setupInt = value; break;
+                case GuestReports.SetupEnFault: setupEn = value; break;
+                case GuestReports.PageValue: values.Add(value); break;
+                case GuestReports.AckCount: acks = value; break;
+                case GuestReports.TouchesDone: touches = value; break;
+                case GuestReports.StartTsc: startTsc = value; break;
+                case GuestReports.EndTsc: endTsc = value; break;
+            }
+        }
+        return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc);
+    }
+}

@@ -1,0 +1,110 @@
+using Iced.Intel;
+using Vmspec.Runtime.AsyncPf.Guests;
+using Vmspec.Runtime.AsyncPf.Oracle;
+using Vmspec.Runtime.AsyncPf.Programs;
+using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.Guests;
+using Vmspec.Runtime.X86;
+
+namespace Vmspec.Runtime.AsyncPf.Tests.Programs;
+
+public class GuestProgramTests
+{
+    private static readonly GuestLayout Layout = GuestLayout.Default;
+    private static readonly GuestVariables Vars = GuestVariables.For(Layout);
+
+    private static GuestProgram AsyncPf() => AsyncPfGuest.Build(Layout, Reports.Setup(6), 0x40_0000);
+
+    private static GuestProgram Msr() => MsrProtocolGuest.Build(Layout,
+    [
+        MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec),
+        MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009),
+        MsrAccess.Read(AsyncPfMsrs.Enable),
+    ]);
+
+    private static List<Instruction> Decode(GuestProgram program, ulong from)
+    {
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(program.Code), program.LoadAddress);
+        decoder.IP = from;
+        var reader = new ByteArrayCodeReader(program.Code) { Position = (int)(from - program.LoadAddress) };
+        decoder = Decoder.Create(64, reader, from);
+        var list = new List<Instruction>();
+        while (reader.CanReadByte)
+        {
+            decoder.Decode(out var instruction);
+            list.Add(instruction);
+        }
+        return list;
+    }
+
+    [Fact]
+    public void ProgramsAreDeterministicAndPinned()
+    {
+        Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
+        Assert.Equal(Msr().Sha256, Msr().Sha256);
+        Assert.Equal(MinimalProgram.Build(Layout).Sha256, MinimalProgram.Build(Layout).Sha256);
+        Assert.Equal("c4119a6960684b29451be072144f1617e5c9eb02bee66cbe4245b7723732aa55", AsyncPf().Sha256);
+        Assert.Equal("edff1a54044c9cfb47b560d04525609e50666da98e3f8e2ed6675797e226aa5a", Msr().Sha256);
+    }
+
+    [Fact]
+    public void AsyncPfGuestDecodesToThePrototypesInstructions()
+    {
+        var program = AsyncPf();
+        var code = Decode(program, program.Entry);
+        Assert.DoesNotContain(code, i => i.IsInvalid && i.Code == Code.INVALID && i.Length == 0);
+        // The setup writes: INT = 0xec then EN = 0x6009, each through the fault-surviving WRMSR.
+        Assert.Contains(code, i => i.Mnemonic == Mnemonic.Mov && i.Op1Kind is OpKind.Immediate64 or OpKind.Immediate32to64 && i.GetImmediate(1) == 0x6009);
+        var main = code.TakeWhile(i => i.Mnemonic != Mnemonic.Ud2).ToList();
+        Assert.True(main.Count < code.Count, "the touch loop ends in UD2");
+        // x2APIC base, SVR, then MSR_KVM_ASYNC_PF_INT and MSR_KVM_ASYNC_PF_EN.
+        Assert.Equal(4, main.Count(i => i.Mnemonic == Mnemonic.Wrmsr));
+        // The touch loop: a load through R14 (the slot page) stored to the data page's values.
+        Assert.Contains(main, i => i.Mnemonic == Mnemonic.Mov && i.Op0Kind == OpKind.Register && i.MemoryBase == Register.R14);
+        Assert.Contains(main, i => i.Mnemonic == Mnemonic.Mov && i.MemoryIndex == Register.R15 && i.MemoryDisplacement64 == (ulong)Vars.Values);
+        Assert.Contains(code, i => i.Mnemonic == Mnemonic.Iretq);
+        Assert.Contains(code, i => i.Mnemonic == Mnemonic.Rdtsc);
+    }
+
+    [Fact]
+    public void HandlersCoverPageFaultFinishAndEveryInterruptVector()
+    {
+        var program = AsyncPf();
+        Assert.Contains(14, program.InterruptHandlers.Keys);
+        Assert.Contains(6, program.InterruptHandlers.Keys);
+        Assert.All(Enumerable.Range(32, 224), v => Assert.Contains(v, program.InterruptHandlers.Keys));
+        // The #PF handler reads the apf flags through the area pointer kept in the data page.
+        var pf = Decode(program, program.InterruptHandlers[14]).Take(12).ToList();
+        Assert.Contains(pf, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.None && i.MemoryDisplacement64 == (ulong)Vars.AreaGpa);
+        Assert.Contains(pf, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.R12 && i.MemoryDisplacement64 == KvmVcpuPvApfData.FlagsOffset);
+    }
+
+    [Fact]
+    public void PageReadyHandlerClearsTheTokenEoisAndAcks()
+    {
+        var program = Msr();
+        var handler = Decode(program, program.InterruptHandlers[0xec]);
+        Assert.Equal(Mnemonic.Push, handler[0].Mnemonic);
+        Assert.Equal(0xecUL, handler[0].GetImmediate(0));
+        Assert.Equal(Mnemonic.Jmp, handler[1].Mnemonic);
+        var common = Decode(program, handler[1].NearBranchTarget).TakeWhile(i => i.Mnemonic != Mnemonic.Iretq).ToList();
+        Assert.Contains(common, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.R12 && i.MemoryDisplacement64 == KvmVcpuPvApfData.TokenOffset && i.Op1Kind == OpKind.Immediate32);
+        var ecxLoads = common.Where(i => i.Mnemonic == Mnemonic.Mov && i.Op0Register == Register.ECX && i.Op1Kind == OpKind.Immediate32).Select(i => i.GetImmediate(1)).ToList();
+        Assert.Equal([MsrIndex.X2ApicEoi, AsyncPfMsrs.Acknowledge], ecxLoads.Take(2).Select(v => (uint)v));
+    }
+
+    [Fact]
+    public void MsrGuestWaitsForWakeupOnlyAfterEnableWrites()
+    {
+        var code = Decode(Msr(), Layout.Code);
+        Assert.Equal(1, code.Count(i => i.Mnemonic == Mnemonic.Sti));
+        var few = MsrProtocolGuest.Build(Layout, [MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)]);
+        Assert.Equal(0, Decode(few, Layout.Code).Count(i => i.Mnemonic == Mnemonic.Sti));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(GuestVariables.MaxPages + 1)]
+    public void WorkloadOutsideTheDataPageIsRefused(int pages) =>
+        Assert.Throws<ArgumentException>(() => AsyncPfGuest.Build(Layout, Reports.Setup(pages), 0x40_0000));
+}

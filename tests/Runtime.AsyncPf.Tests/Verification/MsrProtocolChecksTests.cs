@@ -1,0 +1,90 @@
+using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Runtime.AsyncPf.Guests;
+using Vmspec.Runtime.AsyncPf.Oracle;
+using Vmspec.Runtime.AsyncPf.Programs;
+using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Runtime.Devices;
+using Vmspec.Runtime.Running;
+using static Vmspec.Runtime.AsyncPf.Tests.Reports;
+
+namespace Vmspec.Runtime.AsyncPf.Tests.Verification;
+
+public class MsrProtocolChecksTests
+{
+    private static readonly IReadOnlyList<GuestRam> Ram = [new GuestRam(0, 0x40_0000)];
+    private static readonly OracleHost Open = new(0x1007efb, Enforced: false, InKernelLapic: true, Ram);
+    private static readonly OracleHost Cleared = new(0, Enforced: true, InKernelLapic: true, Ram);
+
+    private static readonly ProtocolAccess[] EnableThenRead =
+    [
+        new(MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009), AccessExpectation.Oracle, null),
+        new(MsrAccess.Read(AsyncPfMsrs.Enable), AccessExpectation.Oracle, null),
+    ];
+
+    private static List<GuestEvent> Observed(ulong writeFault, ulong readFault, ulong readValue, bool wakeup) =>
+    [
+        R(GuestReports.AccessIndex, 0), R(GuestReports.AccessFault, writeFault),
+        .. wakeup ? new GuestEvent[] { Interrupt(0xffffffff, 0xec) } : [],
+        R(GuestReports.WakeupWait, 2),
+        R(GuestReports.AccessIndex, 1), R(GuestReports.AccessFault, readFault), R(GuestReports.AccessValue, readValue),
+        new GuestDone(0),
+    ];
+
+    private static IReadOnlyList<Check> Verify(IReadOnlyList<ProtocolAccess> accesses, OracleHost host, List<GuestEvent> events, out EnableProtocolOracle oracle)
+    {
+        var run = new RunResult(RunVerdict.Completed, "done", events, null, TimeSpan.FromMilliseconds(1), 10);
+        return MsrProtocolChecks.Verify(accesses, host, run, GuestObservations.Parse(events), out oracle);
+    }
+
+    [Fact]
+    public void AcceptedEnableReadsBackAndQueuesOneWakeup()
+    {
+        var checks = Verify(EnableThenRead, Open, Observed(0, 0, 0x6009, wakeup: true), out _);
+        Assert.All(checks, c => Assert.Equal(Outcome.Passed, c.Status));
+        var write = Assert.Single(checks, c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009");
+        Assert.Equal("accepted [en-memslot, en-wakeup-all]", write.Expected);
+        Assert.Contains(checks, c => c.Name == "wakeup-all: token of the first page-ready" && c.Observed == "0xffffffff");
+    }
+
+    [Fact]
+    public void AMismatchCarriesMsrValueCpuidAndEnforcement()
+    {
+        // With the PV features cleared and enforced the oracle says #GP; the guest saw the write accepted.
+        var checks = Verify(EnableThenRead, Cleared, Observed(0, 0, 0x6009, wakeup: true), out _);
+        var write = Assert.Single(checks, c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009");
+        Assert.Equal(Outcome.Failed, write.Status);
+        Assert.Equal("#GP [en-gate]", write.Expected);
+        Assert.Equal("accepted; wrmsr MSR_KVM_ASYNC_PF_EN 0x6009 with CPUID 0x40000001 EAX 0x0 [], enforcement on: expected #GP, observed accepted", write.Observed);
+        Assert.Equal(Outcome.Failed, Assert.Single(checks, c => c.Name == "wakeup-all: count (oracle)").Status);
+    }
+
+    [Fact]
+    public void ExplicitExpectationsOverrideTheOracle()
+    {
+        ProtocolAccess[] accesses =
+        [
+            new(MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009), AccessExpectation.GeneralProtection, null),
+            new(MsrAccess.Read(AsyncPfMsrs.Enable), AccessExpectation.Accept, 0x6009),
+        ];
+        var checks = Verify(accesses, Open, Observed(14, 0, 0x6009, wakeup: false), out _);
+        var write = checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal));
+        Assert.Equal(Outcome.Passed, write.Status);
+        Assert.Equal("#GP (spec; oracle: accepted [en-memslot, en-wakeup-all])", write.Expected);
+        Assert.Equal("#GP", write.Observed);
+    }
+
+    [Fact]
+    public void HostViewUsesTheGuestsLastReadAndSkipsGatedMsrs()
+    {
+        var events = Observed(0, 0, 0x6009, wakeup: true);
+        Verify(EnableThenRead, Open, events, out var oracle);
+        var view = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Open,
+            msr => msr == AsyncPfMsrs.Enable ? 0x6009UL : 0x12);
+        Assert.Equal(Outcome.Passed, view[0].Status);
+        Assert.Equal("0x6009 (the guest's last read)", view[0].Expected);
+        Assert.Equal(Outcome.Failed, view[1].Status); // INT never written: the oracle holds 0, KVM said 0x12
+        var gated = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Cleared, _ => 0);
+        Assert.All(gated, c => Assert.Equal(Outcome.Skipped, c.Status));
+    }
+}

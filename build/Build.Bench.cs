@@ -13,6 +13,8 @@ internal sealed partial class Build
         .DependsOn(Publish)
         .Executes(async () =>
         {
+            await BenchRuntimeAsync();
+            await BenchAsyncPfAsync();
             await BenchSpecsAsync();
             await BenchKernelsAsync();
         });
@@ -21,7 +23,7 @@ internal sealed partial class Build
     {
         var report = new BenchReport("specs");
         var compile = await VmspecBenchAsync(["bench", "compile", Path.Combine(Root, "specs"), "--runs", "50"]);
-        var timing = new Timing(compile.GetProperty("samplesMs").EnumerateArray().Select(s => s.GetDouble()).ToList());
+        var timing = SamplesOf(compile);
         var cases = compile.GetProperty("cases").GetInt32();
         report.Figure($"compile all specs in-process ({cases} cases)", timing);
         report.Goal("compile all specs, median", timing.Median, "ms", "under 100 ms", timing.Median < 100);

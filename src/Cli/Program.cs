@@ -12,6 +12,13 @@ internal static class Program
             CheckCommand.Create(),
             CompileCommand.Create(),
             AbiCommand.Create(),
+            HostCommand.Create(),
+            SelftestCommand.Create(),
+            RunCommand.Create(),
+            VerifyCommand.Create(),
+            ExplainCommand.Create(),
+            FetchCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Vmspec.Cli.Specs;
+using Vmspec.Runtime.AsyncPf.Bench;
+using Vmspec.Runtime.Building;
+using Vmspec.Runtime.Host;
+using Vmspec.Runtime.Selftesting;
+using Vmspec.Runtime.X86;
+
+namespace Vmspec.Cli.Commands;
+
+/// <summary>
+/// <c>vmspec bench AREA</c> (hidden; called by <c>./build.sh Bench</c>): in-process measurements that
+/// a process timer cannot make, printed as one JSON object of millisecond samples.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "In-process measurements for ./build.sh Bench") { Hidden = true };
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 50 };
+        var specs = new Argument<string>("specs") { DefaultValueFactory = _ => "specs" };
+        var compile = new Command("compile", "Compile every spec under a directory, repeatedly") { specs, runs };
+        compile.SetAction(parse => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs))));
+        command.Subcommands.Add(compile);
+        var runtime = new Command("runtime", "Create-VM-to-verdict time of the minimal guest") { runs };
+        runtime.SetAction(parse => Print(RuntimeSamples(parse.GetValue(runs))));
+        command.Subcommands.Add(runtime);
+        var faultCount = new Option<int>("--faults") { DefaultValueFactory = _ => 1000 };
+        var faults = new Command("faults", "Latency from 'page not present' to 'page ready' with no resolve delay") { faultCount };
+        faults.SetAction(parse => Print(FaultSamples(parse.GetValue(faultCount))));
+        command.Subcommands.Add(faults);
+        return command;
+    }
+
+    private static (string Name, List<double> Samples, int Cases) CompileSamples(string directory, int runs)
+    {
+        var samples = new List<double>();
+        var cases = 0;
+        for (var i = 0; i <= runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = SpecInputs.Compile([directory]);
+            var elapsed = watch.Elapsed.TotalMilliseconds;
+            if (!result.Succeeded)
+                throw new InvalidOperationException($"specs do not compile: {result.Diagnostics[0]}");
+            cases = result.Cases.Count;
+            if (i > 0)
+                samples.Add(elapsed); // the first run pays for the file cache and one-time initialisation
+        }
+        return ("compile", samples, cases);
+    }
+
+    /// <summary>Each sample: build the VM (fds, memory, vCPU, CPUID, registers), run the minimal guest to its verdict, release everything.</summary>
+    private static (string Name, List<double> Samples, int Cases) RuntimeSamples(int runs)
+    {
+        var host = HostProbe.Probe();
+        if (!host.Available)
+            throw new InvalidOperationException($"KVM unavailable: {host.Reason}");
+        var program = MinimalGuest.Build(GuestLayout.Default);
+        var samples = new List<double>();
+        for (var i = 0; i <= runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (var vm = VmBuilder.Build(new VmConfig { Program = program }))
+            {
+                var result = vm.Run();
+                if (!result.Succeeded)
+                    throw new InvalidOperationException($"minimal guest failed: {result.Format()}");
+            }
+            if (i > 0)
+                samples.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return ("runtime", samples, 1);
+    }
+
+    private static (string Name, List<double> Samples, int Cases) FaultSamples(int faults)
+    {
+        var report = FaultLatencyBench.Run(faults, HostProbe.Probe());
+        if (report.Unavailable is not null)
+            throw new InvalidOperationException(report.Unavailable);
+        return ("faults", report.SamplesMs.ToList(), report.Faults);
+    }
+
+    private static int Print((string Name, List<double> Samples, int Cases) measurement)
+    {
+        using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
+        json.WriteStartObject();
+        json.WriteString("name", measurement.Name);
+        json.WriteNumber("cases", measurement.Cases);
+        json.WriteStartArray("samplesMs");
+        foreach (var sample in measurement.Samples)
+            json.WriteNumberValue(Math.Round(sample, 4));
+        json.WriteEndArray();
+        json.WriteEndObject();
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Vmspec.Cli.Specs;
+using Vmspec.GuestKernels;
+using Vmspec.GuestKernels.Debian;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.Cli.Commands;
+
+/// <summary><c>vmspec fetch [PATH...]</c>: downloads and verifies every Debian kernel the specs pin, into the cache.</summary>
+internal static class FetchCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs into the cache (${DebianKernelPackage.CacheEnvironmentVariable}, default {DebianKernelPackage.DefaultCacheDirectory})") { paths };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var result = SpecInputs.Compile(parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"]);
+            SpecInputs.Report(result, Console.Error);
+            if (!result.Succeeded)
+                return 1;
+            var packages = result.Cases
+                .Select(c => c.Plan.Guest)
+                .OfType<LinuxGuestPlan>()
+                .Select(g => g.Kernel)
+                .OfType<DebianKernel>()
+                .Distinct()
+                .Select(k => new DebianKernelPackage(k.Package, k.Version, k.Sha256))
+                .ToList();
+            var failures = 0;
+            foreach (var package in packages)
+            {
+                try
+                {
+                    var cached = package.FindCached();
+                    var path = cached ?? await package.FetchAsync(cancellationToken: cancellation);
+                    Console.WriteLine($"{(cached is null ? "fetched" : "cached ")} {package.Name}={package.Version}  {path}");
+                }
+                catch (KernelImageException e)
+                {
+                    failures++;
+                    Console.Error.WriteLine($"error: {package.Name}={package.Version}: {e.Message}");
+                }
+            }
+            Console.WriteLine($"{packages.Count - failures} of {packages.Count} kernel package(s) ready");
+            return failures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

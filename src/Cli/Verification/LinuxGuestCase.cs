@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Vmspec.GuestKernels;
+using Vmspec.GuestKernels.Abi;
+using Vmspec.GuestKernels.Debian;
+using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Runtime.Host;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.Cli.Verification;
+
+/// <summary>
+/// A case whose guest is a real Linux kernel: the kernel is fetched and verified by sha256, its
+/// async #PF ABI is read from its BTF and compared with the spec; booting it needs hardware KVM.
+/// </summary>
+internal static class LinuxGuestCase
+{
+    internal const string PvmCannotBoot =
+        "kvm_pvm cannot boot unmodified Linux: all CPL0 kernel code runs in KVM's instruction emulator, which dies in int3_selftest";
+
+    internal const string NoBootLoader = "booting a Linux guest needs the Linux boot loader, which this build does not have yet";
+
+    public static async Task<CaseResult> RunAsync(VmPlan plan, LinuxGuestPlan guest, string specDirectory, HostReport host)
+    {
+        var watch = Stopwatch.StartNew();
+        var expected = plan.Expect.For(host.Flavour == KvmFlavour.KvmPvm ? HostFlavour.KvmPvm : HostFlavour.Hardware);
+        var checks = new List<Check>();
+        var (image, unavailable) = await ResolveKernelAsync(guest.Kernel, specDirectory);
+        if (image is null)
+        {
+            checks.Add(Check.Skip("kernel ABI", Name(expected.KernelAbi), unavailable!));
+        }
+        else
+        {
+            try
+            {
+                var report = AbiReport.Create(image);
+                if (expected.KernelAbi is { } abi)
+                    checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)",
+                        report.Verdict == Name(abi) ? Outcome.Passed : Outcome.Failed, Name(abi), $"{report.Verdict}: {report.Detail}"));
+            }
+            catch (KernelImageException e)
+            {
+                checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)", Outcome.Failed, Name(expected.KernelAbi), e.Message));
+            }
+        }
+        var bootReason = !host.Available ? host.Reason
+            : host.Flavour == KvmFlavour.KvmPvm ? PvmCannotBoot
+            : NoBootLoader;
+        checks.Add(Check.Skip("boot to init and enable async #PF", expected.GuestEnablesAsyncPf is false ? "not enabled" : "EN = GPA|ENABLED|DELIVERY_AS_INT, INT = 0xf3", bootReason));
+        return new CaseResult(plan.Name, "linux", CaseResult.Summarize(checks), checks, AsyncPfCounts.None, watch.Elapsed,
+            CaseResult.Summarize(checks) == Outcome.Skipped ? bootReason : null);
+    }
+
+    private static async Task<(string? Path, string? Reason)> ResolveKernelAsync(KernelSource source, string specDirectory)
+    {
+        switch (source)
+        {
+            case DebianKernel debian:
+                var package = new DebianKernelPackage(debian.Package, debian.Version, debian.Sha256);
+                try
+                {
+                    var deb = package.FindCached() ?? await package.FetchAsync();
+                    // Unpacking vmlinuz from the .deb (an xz data.tar) costs seconds: keep it beside the .deb.
+                    var vmlinuz = deb + ".vmlinuz";
+                    if (!File.Exists(vmlinuz))
+                        package.ExtractVmlinuz(deb, vmlinuz);
+                    return (vmlinuz, null);
+                }
+                catch (KernelImageException e)
+                {
+                    return (null, $"{e.Message} (fetch it with: {package.FetchCommand})");
+                }
+            case FileReference file:
+                var path = Path.GetFullPath(Path.Combine(specDirectory, file.Path));
+                if (!File.Exists(path))
+                    return (null, $"kernel image {path} does not exist");
+                await using (var stream = File.OpenRead(path))
+                {
+                    var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
+                    if (actual != file.Sha256)
+                        return (null, $"kernel image {path} has sha256 {actual}, the spec pins {file.Sha256}");
+                }
+                return (path, null);
+            default:
+                return (null, $"unsupported kernel source {source.GetType().Name}");
+        }
+    }
+
+    private static string Name(KernelAbi? abi) => abi switch
+    {
+        KernelAbi.Fixed64 => "fixed-64",
+        KernelAbi.Legacy68 => "legacy-68",
+        KernelAbi.Unknown => "unknown",
+        _ => "not checked",
+    };
+}

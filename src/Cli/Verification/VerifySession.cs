@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Vmspec.Cli.Results;
+using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Runtime.Host;
+using Vmspec.SpecCompiler;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.Cli.Verification;
+
+/// <summary>
+/// Runs compiled cases on this host, up to <paramref name="jobs"/> at a time, reporting each as it
+/// finishes; the report lists the cases in name order whatever order they finished in.
+/// </summary>
+internal sealed class VerifySession(HostReport host, int jobs, TextWriter progress)
+{
+    private readonly Lock _progressLock = new();
+    private int _finished;
+
+    public VerifyReport Run(IReadOnlyList<CompiledCase> cases)
+    {
+        var results = new CaseResult[cases.Count];
+        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+        {
+            results[i] = RunOne(cases[i]);
+            Report(results[i], cases.Count);
+        });
+        return new VerifyReport(KvmFlavours.Name(host.Flavour), host.Available, host.Available ? null : host.Reason,
+            results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
+    }
+
+    public CaseResult RunOne(CompiledCase compiled)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return compiled.Plan.Guest switch
+            {
+                TestGuestPlan test => CaseRunner.Run(PlanToCase.Map(compiled.Plan, test), host),
+                LinuxGuestPlan linux => LinuxGuestCase.RunAsync(compiled.Plan, linux,
+                    Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!, host).GetAwaiter().GetResult(),
+                var other => throw new InvalidOperationException($"no runner for guest {other.GetType().Name}"),
+            };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A runner bug must not take the other cases down: it is this case's failure, with its cause.
+            return new CaseResult(compiled.Name, "unknown", Outcome.Failed,
+                [new Check("runner", Outcome.Failed, "a verdict", $"{e.GetType().Name}: {e.Message}")],
+                AsyncPfCounts.None, watch.Elapsed, e.Message);
+        }
+    }
+
+    private void Report(CaseResult result, int total)
+    {
+        lock (_progressLock)
+        {
+            _finished++;
+            var width = total.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+            progress.WriteLine($"[{_finished.ToString().PadLeft(width)}/{total}] {ResultsJsonWriter.Status(result.Status),-7} {result.Name} ({result.Duration.TotalMilliseconds:0.0} ms)");
+        }
+    }
+}

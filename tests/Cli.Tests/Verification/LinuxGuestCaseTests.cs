@@ -1,0 +1,38 @@
+using Vmspec.Cli.Specs;
+using Vmspec.Cli.Verification;
+using Vmspec.GuestKernels.Debian;
+using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Runtime.Host;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.Cli.Tests.Verification;
+
+/// <summary>The checked-in Debian kernel specs: the ABI verdict is checked on any host; the boot needs hardware KVM.</summary>
+public class LinuxGuestCaseTests
+{
+    [Theory]
+    [InlineData("debian-6-1-cloud", "legacy-68")]
+    [InlineData("debian-6-12-cloud", "fixed-64")]
+    public async Task KernelAbiIsCheckedAndTheBootIsSkippedWithAReason(string caseName, string verdict)
+    {
+        var compiled = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Single(c => c.Name == caseName);
+        var guest = (LinuxGuestPlan)compiled.Plan.Guest;
+        var kernel = (DebianKernel)guest.Kernel;
+        var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);
+        if (package.FindCached() is null)
+        {
+            Assert.Skip($"{kernel.Package}={kernel.Version} is not in {DebianKernelPackage.DefaultCacheDirectory}; fetch it with ./build.sh FetchKernels");
+            return;
+        }
+        var host = HostProbe.Probe();
+        var result = await LinuxGuestCase.RunAsync(compiled.Plan, guest, Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!, host);
+
+        var abi = Assert.Single(result.Checks, c => c.Name.StartsWith("kernel ABI", StringComparison.Ordinal));
+        Assert.Equal(Outcome.Passed, abi.Status);
+        Assert.StartsWith(verdict, abi.Observed);
+        var boot = Assert.Single(result.Checks, c => c.Name.StartsWith("boot", StringComparison.Ordinal));
+        Assert.Equal(Outcome.Skipped, boot.Status);
+        Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxGuestCase.PvmCannotBoot : LinuxGuestCase.NoBootLoader,
+            boot.Observed);
+    }
+}

@@ -1,4 +1,6 @@
+using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Cpuid;
+using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.X86;
@@ -13,6 +15,7 @@ public static class VmBuilder
     /// <summary>Builds on <paramref name="system"/>, or opens /dev/kvm (owned by the VM) when null. Partial state is released on failure.</summary>
     public static Vm Build(VmConfig config, KvmSystem? system = null)
     {
+        Validate(config);
         KvmSystem kvm = system ?? KvmSystem.Open();
         var vm = new Vm(config, system is null ? kvm : null);
         try
@@ -27,16 +30,22 @@ public static class VmBuilder
         }
     }
 
+    /// <summary>Config errors that need no KVM, reported before /dev/kvm is opened.</summary>
+    private static void Validate(VmConfig config)
+    {
+        if ((config.Program is null) == (config.Boot is null))
+            throw new ArgumentException("a VM config needs exactly one of Program and Boot");
+        if (config.Program is { } p && p.LoadAddress != config.Layout.Code)
+            throw new ArgumentException($"the program loads at 0x{p.LoadAddress:x} but the layout's code is at 0x{config.Layout.Code:x}");
+    }
+
     private static void Assemble(Vm vm, KvmSystem kvm, VmConfig config)
     {
         GuestLayout layout = config.Layout;
-        if (config.Program.LoadAddress != layout.Code)
-            throw new ArgumentException($"the program loads at 0x{config.Program.LoadAddress:x} but the layout's code is at 0x{layout.Code:x}");
-
         vm.VmFd = kvm.CreateVm();
         if (config.Irqchip) vm.VmFd.CreateIrqchip();
 
-        AddSlot(vm, RamSlot, 0, layout.RamSize);
+        AddSlot(vm, RamSlot, 0, config.Boot?.RamSize ?? layout.RamSize);
         foreach (var extra in config.ExtraSlots) AddSlot(vm, extra.Id, extra.GuestPhysicalAddress, extra.Size);
         if (config.UserfaultSlot is { } u)
         {
@@ -52,11 +61,27 @@ public static class VmBuilder
         vm.Cpuid = cpuid;
         if (config.EnforcePvFeatureCpuid) vm.Vcpu.EnableCap(KvmCap.EnforcePvFeatureCpuid, 1);
 
-        LongModeSetup.WriteTables(vm.Memory, layout, config.Program.InterruptHandlers);
-        vm.Memory.Write(config.Program.LoadAddress, config.Program.Code);
+        if (config.Boot is { } boot)
+            LoadBootImage(vm, vm.Vcpu, boot, config);
+        else
+            LoadProgram(vm, vm.Vcpu, config.Program!, config);
+    }
+
+    private static void LoadProgram(Vm vm, KvmVcpuFd vcpu, GuestProgram program, VmConfig config)
+    {
+        LongModeSetup.WriteTables(vm.Memory, config.Layout, program.InterruptHandlers);
+        vm.Memory.Write(program.LoadAddress, program.Code);
         config.InitializeMemory?.Invoke(vm.Memory);
-        vm.Vcpu.SetSregs(LongModeSetup.Sregs(vm.Vcpu.GetSregs(), layout));
-        vm.Vcpu.SetRegs(LongModeSetup.EntryRegs(layout, config.Program.Entry));
+        vcpu.SetSregs(LongModeSetup.Sregs(vcpu.GetSregs(), config.Layout));
+        vcpu.SetRegs(LongModeSetup.EntryRegs(config.Layout, program.Entry));
+    }
+
+    private static void LoadBootImage(Vm vm, KvmVcpuFd vcpu, BootImage boot, VmConfig config)
+    {
+        foreach (BootMemoryWrite write in boot.Writes) vm.Memory.Write(write.Address, write.Data.Span);
+        config.InitializeMemory?.Invoke(vm.Memory);
+        vcpu.SetSregs(boot.Cpu.ApplyTo(vcpu.GetSregs()));
+        vcpu.SetRegs(boot.Regs);
     }
 
     private static GuestMemorySlot AddSlot(Vm vm, uint id, ulong gpa, ulong size)

@@ -1,4 +1,6 @@
+using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Cpuid;
+using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.X86;
@@ -14,8 +16,13 @@ public sealed record UserfaultSlotConfig(uint Id, ulong GuestPhysicalAddress, ul
 /// <summary>Everything a VM is made from; <see cref="VmBuilder"/> turns it into a <see cref="Vm"/>.</summary>
 public sealed record VmConfig
 {
-    public required GuestProgram Program { get; init; }
+    /// <summary>A vmspec guest program (long mode on <see cref="Layout"/>); exactly one of Program and <see cref="Boot"/> is set.</summary>
+    public GuestProgram? Program { get; init; }
+    /// <summary>A loaded kernel (<see cref="LinuxLoader"/>): its RAM size, memory contents and entry state replace the program's.</summary>
+    public BootImage? Boot { get; init; }
     public GuestLayout Layout { get; init; } = GuestLayout.Default;
+    /// <summary>Port I/O devices (UART, i8042, ...) consulted before the report ports; the caller keeps them to read their state.</summary>
+    public IReadOnlyList<IPortIoDevice> Devices { get; init; } = [];
     public IReadOnlyList<SlotConfig> ExtraSlots { get; init; } = [];
     public UserfaultSlotConfig? UserfaultSlot { get; init; }
     /// <summary>In-kernel LAPIC/IOAPIC (KVM_CREATE_IRQCHIP); needed for interrupts and x2APIC.</summary>

@@ -35,3 +35,9 @@ public sealed record ReportProtocolViolation(string Detail) : GuestEvent
 {
     public override bool EndsRun => true;
 }
+
+/// <summary>The guest asked for a machine reset (i8042 command 0xFE, as Linux's reboot=k does); ends the run with verdict Reset.</summary>
+public sealed record GuestResetRequest(string Source) : GuestEvent
+{
+    public override bool EndsRun => true;
+}

@@ -15,6 +15,8 @@ public enum RunVerdict
     InternalError,
     /// <summary>KVM_EXIT_FAIL_ENTRY: the hardware refused the guest state.</summary>
     FailEntry,
+    /// <summary>The guest asked a device to reset the machine (i8042 0xFE: Linux's reboot=k, or the synthetic kernel).</summary>
+    Reset,
     /// <summary>The watchdog stopped the guest.</summary>
     Timeout,
     /// <summary>Any other exit (MMIO, HLT, stray port I/O, KVM_RUN errors).</summary>

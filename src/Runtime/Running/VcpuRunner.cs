@@ -6,11 +6,12 @@ using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Running;
 
-/// <summary>The run loop: KVM_RUN until a verdict, decoding report-port I/O into events.</summary>
+/// <summary>The run loop: KVM_RUN until a verdict, giving port I/O to the devices that claim it and decoding report-port I/O into events.</summary>
 public static class VcpuRunner
 {
-    public static RunResult Run(KvmVcpuFd vcpu, GuestMemory memory, GuestLayout layout, TimeSpan timeout)
+    public static RunResult Run(KvmVcpuFd vcpu, GuestMemory memory, GuestLayout layout, TimeSpan timeout, IReadOnlyList<IPortIoDevice>? devices = null)
     {
+        devices ??= [];
         var events = new List<GuestEvent>();
         var decoder = new ReportPortDecoder();
         var clock = Stopwatch.StartNew();
@@ -34,7 +35,7 @@ public static class VcpuRunner
                     outcome = (RunVerdict.UnexpectedExit, $"KVM_RUN failed: {ErrnoNames.Name(errno)}");
                     break;
                 }
-                if (Dispatch(vcpu, decoder, events) is { } verdict)
+                if (Dispatch(vcpu, decoder, devices, events) is { } verdict)
                 {
                     outcome = verdict;
                     break;
@@ -48,7 +49,7 @@ public static class VcpuRunner
     }
 
     /// <summary>Handles one exit; a verdict ends the run, null continues it.</summary>
-    private static (RunVerdict, string)? Dispatch(KvmVcpuFd vcpu, ReportPortDecoder decoder, List<GuestEvent> events)
+    private static (RunVerdict, string)? Dispatch(KvmVcpuFd vcpu, ReportPortDecoder decoder, IReadOnlyList<IPortIoDevice> devices, List<GuestEvent> events)
     {
         ref KvmRunHeader run = ref vcpu.Run;
         switch ((KvmExitReason)run.ExitReason)
@@ -56,6 +57,8 @@ public static class VcpuRunner
             case KvmExitReason.Io:
             {
                 KvmRunIo io = run.Io;
+                if (devices.FirstOrDefault(d => d.Handles(io.Port)) is { } device)
+                    return DeviceIo(device, io, vcpu.IoData, events);
                 if (io.Count != 1)
                     return (RunVerdict.UnexpectedExit, $"string I/O ({io.Count} repetitions) on port 0x{io.Port:x}");
                 GuestEvent? e = decoder.Decode(io.Port, io.Direction == KvmRunIo.DirectionOut, vcpu.IoData);
@@ -80,8 +83,27 @@ public static class VcpuRunner
         }
     }
 
+    /// <summary>One device access per repetition (string I/O moves size * count bytes).</summary>
+    private static (RunVerdict, string)? DeviceIo(IPortIoDevice device, KvmRunIo io, Span<byte> data, List<GuestEvent> events)
+    {
+        for (int i = 0; i < io.Count; i++)
+        {
+            Span<byte> item = data.Slice(i * io.Size, io.Size);
+            if (io.Direction == KvmRunIo.DirectionIn)
+            {
+                device.Read(io.Port, item);
+                continue;
+            }
+            if (device.Write(io.Port, item) is not { } e) continue;
+            events.Add(e);
+            if (e.EndsRun) return VerdictFor(e);
+        }
+        return null;
+    }
+
     private static (RunVerdict, string) VerdictFor(GuestEvent e) => e switch
     {
+        GuestResetRequest r => (RunVerdict.Reset, $"the guest requested a reset: {r.Source}"),
         GuestDone d => (RunVerdict.Completed, $"done with status {d.Status}"),
         GuestAssertFailure a => (RunVerdict.GuestAssertFailed, $"guest assertion {a.Id} failed: {a.Message}"),
         GuestException x => (RunVerdict.GuestException, $"unhandled {x.VectorName} (vector {x.Vector}) at RIP 0x{x.Rip:x}, error code 0x{x.ErrorCode:x}, CR2 0x{x.Cr2:x}"),

@@ -19,12 +19,18 @@ internal sealed partial class Build
             return;
         }
         await BuildKvmBaselineAsync();
-        var ours = SamplesOf(await VmspecBenchAsync(["bench", "faults", "--faults", "1000"]));
-        var baselineJson = JsonDocument.Parse(await ProcessRunner.CaptureAsync(KvmBaseline, ["faults", "1000"], Root)).RootElement;
-        var baseline = SamplesOf(baselineJson);
-        report.Figure("latency not-present -> ready, vmspec", ours);
-        report.Figure("latency not-present -> ready, C baseline", baseline);
-        report.Ratio("per-fault latency vmspec / C, median", ours.Median, baseline.Median, "at most 1.2x", ours.Median <= 1.2 * baseline.Median);
+        const int faults = 1000;
+        var oursJson = await VmspecBenchAsync(["bench", "faults", "--faults", $"{faults}"]);
+        var baselineJson = JsonDocument.Parse(await ProcessRunner.CaptureAsync(KvmBaseline, ["faults", $"{faults}"], Root)).RootElement;
+        // Latency: vmspec's guest measures it with the TSC (its reports are sent after the workload);
+        // the C guest reports at each event, so the host times the exits. The per-fault cost compares like with like.
+        report.Figure("latency not-present -> ready, vmspec (guest TSC)", SamplesOf(oursJson));
+        report.Figure("latency not-present -> ready, C baseline (host, per exit)", SamplesOf(baselineJson));
+        var oursPerFault = oursJson.GetProperty("totalMs").GetDouble() / faults;
+        var baselinePerFault = baselineJson.GetProperty("totalMs").GetDouble() / faults;
+        report.Figure("KVM_RUN time per fault, vmspec", oursPerFault, "ms");
+        report.Figure("KVM_RUN time per fault, C baseline", baselinePerFault, "ms");
+        report.Ratio("per-fault cost vmspec / C", oursPerFault, baselinePerFault, "at most 1.2x", oursPerFault <= 1.2 * baselinePerFault);
         var matrix = await Timing.OfProcessAsync(Vmspec, ["verify", Path.Combine(Root, "specs"), "--spec", "enable-protocol*"], 5, Root);
         report.Figure("conformance matrix (vmspec verify --spec 'enable-protocol*')", matrix);
         report.Goal("conformance matrix, median", matrix.Median, "ms", "under 2000 ms", matrix.Median < 2000);

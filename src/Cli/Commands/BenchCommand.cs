@@ -22,14 +22,18 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 50 };
         var specs = new Argument<string>("specs") { DefaultValueFactory = _ => "specs" };
         var compile = new Command("compile", "Compile every spec under a directory, repeatedly") { specs, runs };
-        compile.SetAction(parse => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs))));
+        compile.SetAction(parse => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs)), null));
         command.Subcommands.Add(compile);
         var runtime = new Command("runtime", "Create-VM-to-verdict time of the minimal guest") { runs };
-        runtime.SetAction(parse => Print(RuntimeSamples(parse.GetValue(runs))));
+        runtime.SetAction(parse => Print(RuntimeSamples(parse.GetValue(runs)), null));
         command.Subcommands.Add(runtime);
         var faultCount = new Option<int>("--faults") { DefaultValueFactory = _ => 1000 };
         var faults = new Command("faults", "Latency from 'page not present' to 'page ready' with no resolve delay") { faultCount };
-        faults.SetAction(parse => Print(FaultSamples(parse.GetValue(faultCount))));
+        faults.SetAction(parse =>
+        {
+            var (name, samples, count, totalMs) = FaultSamples(parse.GetValue(faultCount));
+            return Print((name, samples, count), totalMs);
+        });
         command.Subcommands.Add(faults);
         return command;
     }
@@ -75,15 +79,15 @@ internal static class BenchCommand
         return ("runtime", samples, 1);
     }
 
-    private static (string Name, List<double> Samples, int Cases) FaultSamples(int faults)
+    private static (string Name, List<double> Samples, int Cases, double? TotalMs) FaultSamples(int faults)
     {
         var report = FaultLatencyBench.Run(faults, HostProbe.Probe());
         if (report.Unavailable is not null)
             throw new InvalidOperationException(report.Unavailable);
-        return ("faults", report.SamplesMs.ToList(), report.Faults);
+        return ("faults", report.SamplesMs.ToList(), report.Faults, report.RunMs);
     }
 
-    private static int Print((string Name, List<double> Samples, int Cases) measurement)
+    private static int Print((string Name, List<double> Samples, int Cases) measurement, double? totalMs)
     {
         using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
         json.WriteStartObject();
@@ -93,6 +97,8 @@ internal static class BenchCommand
         foreach (var sample in measurement.Samples)
             json.WriteNumberValue(Math.Round(sample, 4));
         json.WriteEndArray();
+        if (totalMs is { } total)
+            json.WriteNumber("totalMs", Math.Round(total, 4));
         json.WriteEndObject();
         return 0;
     }

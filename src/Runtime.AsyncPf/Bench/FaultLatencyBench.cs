@@ -7,12 +7,16 @@ using Vmspec.Runtime.Host;
 
 namespace Vmspec.Runtime.AsyncPf.Bench;
 
-/// <summary>Per-fault 'page not present' to 'page ready' latencies of one run, or why there are none.</summary>
-public sealed record FaultLatencyReport(int Faults, IReadOnlyList<double> SamplesMs, double? MedianMs, double? P99Ms, string? Unavailable);
+/// <summary>
+/// Per-fault 'page not present' to 'page ready' latencies, the wall time of the KVM_RUN loops that
+/// served them (for a per-fault cost comparable with a C program's), or why there are none.
+/// </summary>
+public sealed record FaultLatencyReport(int Faults, IReadOnlyList<double> SamplesMs, double? MedianMs, double? P99Ms, double RunMs, string? Unavailable);
 
 /// <summary>
 /// <c>vmspec bench</c>'s async #PF measurement: the prototype's workload (CPL3, IF=1, vector 0xec, data area at
-/// the shared page) over N missing pages resolved with no delay; latencies as <see cref="FaultLatency"/> measures them.
+/// the shared page) over N missing pages resolved with no delay, in runs of at most
+/// <see cref="GuestVariables.MaxPages"/> pages; latencies as <see cref="FaultLatency"/> measures them.
 /// </summary>
 public static class FaultLatencyBench
 {
@@ -20,22 +24,27 @@ public static class FaultLatencyBench
 
     public static FaultLatencyReport Run(int faults, HostReport host)
     {
-        if (faults is < 1 or > GuestVariables.MaxPages)
-            throw new ArgumentOutOfRangeException(nameof(faults), faults, $"1-{GuestVariables.MaxPages} faults per run");
+        if (faults < 1)
+            throw new ArgumentOutOfRangeException(nameof(faults), faults, "at least one fault");
         if (!host.Available)
-            return new FaultLatencyReport(faults, [], null, null, host.Reason);
-        var definition = Definition(faults);
-        var machine = CaseMachine.Plan(definition);
-        using Vm vm = VmBuilder.Build(machine.ToConfig(definition));
-        var run = vm.Run();
-        if (!run.Succeeded)
-            return new FaultLatencyReport(faults, [], null, null, $"the guest did not complete: {run.Format()}");
-        var samples = FaultLatency.Compute(GuestObservations.Parse(run.Events), run.Elapsed)
-            .Select(l => l.Latency.TotalMilliseconds).ToArray();
-        if (samples.Length == 0)
-            return new FaultLatencyReport(faults, [], null, null, "no fault was delivered as async #PF (see `vmspec verify` for why)");
+            return new FaultLatencyReport(faults, [], null, null, 0, host.Reason);
+        var samples = new List<double>();
+        var runTime = TimeSpan.Zero;
+        for (var remaining = faults; remaining > 0; remaining -= GuestVariables.MaxPages)
+        {
+            var definition = Definition(Math.Min(remaining, GuestVariables.MaxPages));
+            var machine = CaseMachine.Plan(definition);
+            using Vm vm = VmBuilder.Build(machine.ToConfig(definition));
+            var run = vm.Run();
+            if (!run.Succeeded)
+                return new FaultLatencyReport(faults, [], null, null, 0, $"the guest did not complete: {run.Format()}");
+            runTime += run.Elapsed;
+            samples.AddRange(FaultLatency.Compute(GuestObservations.Parse(run.Events), run.Elapsed).Select(l => l.Latency.TotalMilliseconds));
+        }
+        if (samples.Count == 0)
+            return new FaultLatencyReport(faults, [], null, null, 0, "no fault was delivered as async #PF (see `vmspec verify` for why)");
         var sorted = samples.Order().ToArray();
-        return new FaultLatencyReport(faults, samples, Percentile(sorted, 50), Percentile(sorted, 99), null);
+        return new FaultLatencyReport(faults, samples, Percentile(sorted, 50), Percentile(sorted, 99), runTime.TotalMilliseconds, null);
     }
 
     /// <summary>Nearest-rank percentile of ascending samples.</summary>

@@ -32,7 +32,7 @@ public class LinuxGuestCaseTests
         Assert.StartsWith(verdict, abi.Observed);
         var boot = Assert.Single(result.Checks, c => c.Name.StartsWith("boot", StringComparison.Ordinal));
         Assert.Equal(Outcome.Skipped, boot.Status);
-        Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxGuestCase.PvmCannotBoot : LinuxGuestCase.NoBootLoader,
+        Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxGuestCase.PvmCannotBoot : LinuxGuestCase.LinuxBootIncomplete,
             boot.Observed);
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class Build
             await BenchAsyncPfAsync();
             await BenchSpecsAsync();
             await BenchKernelsAsync();
+            await BenchImagesAsync();
         });
 
     private static async Task BenchSpecsAsync()

@@ -11,6 +11,9 @@ internal static class DockerEngine
 {
     public const string ProjectSocket = "unix:///tmp/vmspec-docker.sock";
 
+    /// <summary>Tests that use the engine run one at a time, so each can compare the engine's state before and after.</summary>
+    public const string Collection = "docker engine";
+
     public static async Task<DockerClient> ConnectOrSkipAsync()
     {
         var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : ProjectSocket;

@@ -1,6 +1,7 @@
 namespace Vmspec.Images.Tests;
 
 /// <summary>Real engine: our archives load with `docker load` semantics and run; corrupt ones never reach the engine.</summary>
+[Collection(DockerEngine.Collection)]
 public sealed class DockerLoadTests
 {
     private static ImageDefinition HelloImage(string binary, string tag) => new(

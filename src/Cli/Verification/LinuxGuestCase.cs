@@ -68,9 +68,10 @@ internal static class LinuxGuestCase
                         package.ExtractVmlinuz(deb, vmlinuz);
                     return (vmlinuz, null);
                 }
-                catch (KernelImageException e)
+                catch (Exception e) when (e is KernelImageException or IOException or UnauthorizedAccessException)
                 {
-                    return (null, $"{e.Message} (fetch it with: {package.FetchCommand})");
+                    // No cached copy and no way to fetch one here (offline, read-only cache): the check cannot run.
+                    return (null, $"{package.Name}={package.Version} is not available: {e.Message} (fetch it with: vmspec fetch)");
                 }
             case FileReference file:
                 var path = Path.GetFullPath(Path.Combine(specDirectory, file.Path));

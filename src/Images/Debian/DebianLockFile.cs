@@ -25,6 +25,12 @@ public sealed class DebianLockFile(IReadOnlyList<DebianPackage> packages)
             throw new ImageBuildException($"{path}: cannot read the Debian lock file: {e.Message}", e);
         }
 
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses lock file bytes; <paramref name="path"/> names the file in errors.</summary>
+    public static DebianLockFile Parse(byte[] json, string path)
+    {
         JsonDocument document;
         try
         {

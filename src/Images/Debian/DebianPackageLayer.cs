@@ -16,6 +16,15 @@ public static class DebianPackageLayer
     public static readonly IReadOnlyList<string> DefaultExcludedPrefixes =
         ["usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/lintian/", "usr/share/locale/"];
 
+    /// <summary>Bump when the extraction rules change, so layers cached by <see cref="InputKey"/> are rebuilt.</summary>
+    private const int ExtractionVersion = 1;
+
+    /// <summary>Everything the layer's entries depend on: the rules' version, each package's sha256 and the exclusions.</summary>
+    public static string InputKey(DebianLockFile lockFile, IReadOnlyList<string>? excludedPrefixes = null) =>
+        $"debian-layer v{ExtractionVersion}\n"
+        + string.Concat(lockFile.Packages.Select(static p => $"{p.Filename} {p.Sha256}\n"))
+        + "exclude " + string.Join(' ', excludedPrefixes ?? DefaultExcludedPrefixes);
+
     public static IReadOnlyList<LayerEntry> Build(DebianLockFile lockFile, string cacheDirectory, AptClient apt, IReadOnlyList<string>? excludedPrefixes = null)
     {
         Directory.CreateDirectory(cacheDirectory);

@@ -15,8 +15,36 @@ public sealed record ImageDefinition(
     public string Reference => Name + ":" + Tag;
 }
 
-/// <summary>One layer: its entries and the history line that says what made it.</summary>
-public sealed record ImageLayer(string CreatedBy, IReadOnlyList<LayerEntry> Entries);
+/// <summary>
+/// One layer: its entries and the history line that says what made it. A layer whose entries are
+/// costly to produce (unpacking packages) may name its inputs in <see cref="InputKey"/>; the
+/// <see cref="LayerCache"/> then finds the blob by that key and never asks for the entries.
+/// </summary>
+public sealed class ImageLayer
+{
+    private readonly Lazy<IReadOnlyList<LayerEntry>> _entries;
+
+    public ImageLayer(string createdBy, IReadOnlyList<LayerEntry> entries)
+    {
+        CreatedBy = createdBy;
+        _entries = new Lazy<IReadOnlyList<LayerEntry>>(entries);
+    }
+
+    /// <param name="inputKey">a string that changes whenever the entries would (e.g. package hashes and the extraction rules' version)</param>
+    public ImageLayer(string createdBy, string inputKey, Func<IReadOnlyList<LayerEntry>> entries)
+    {
+        CreatedBy = createdBy;
+        InputKey = inputKey;
+        _entries = new Lazy<IReadOnlyList<LayerEntry>>(entries);
+    }
+
+    public string CreatedBy { get; }
+
+    public string? InputKey { get; }
+
+    /// <summary>The entries, produced on first use.</summary>
+    public IReadOnlyList<LayerEntry> Entries => _entries.Value;
+}
 
 /// <summary>The runtime part of the OCI image config.</summary>
 public sealed record ImageConfig
@@ -40,5 +68,8 @@ public sealed record ImageConfig
     public string Os { get; init; } = "linux";
 }
 
-/// <summary>org.opencontainers.image.* manifest annotations; "created" comes from SOURCE_DATE_EPOCH.</summary>
-public sealed record ImageAnnotations(string? Revision = null, string? Source = null);
+/// <summary>
+/// Manifest annotations: org.opencontainers.image.revision/.source, and <paramref name="Custom"/>
+/// ones (written sorted by key). "created" always comes from SOURCE_DATE_EPOCH.
+/// </summary>
+public sealed record ImageAnnotations(string? Revision = null, string? Source = null, IReadOnlyDictionary<string, string>? Custom = null);

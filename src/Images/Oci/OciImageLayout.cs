@@ -12,16 +12,16 @@ public static class OciImageLayout
     /// <summary>
     /// Writes <c>{outputDirectory}/{Name}.oci.tar</c> (through a temp file and a rename). Layer blobs
     /// come from <paramref name="cache"/> when their inputs are unchanged; without a cache a
-    /// temporary one is used and removed.
+    /// temporary one is used and removed. <paramref name="layerDone"/> hears of each layer as it is ready.
     /// </summary>
-    public static BuiltImage Build(ImageDefinition definition, string outputDirectory, LayerCache? cache = null)
+    public static BuiltImage Build(ImageDefinition definition, string outputDirectory, LayerCache? cache = null, Action<int, ImageLayer, LayerBlob>? layerDone = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ImageNames.Validate(definition);
         var temporaryCache = cache is null ? Directory.CreateTempSubdirectory("vmspec-layers-").FullName : null;
         try
         {
-            return BuildWith(definition, outputDirectory, cache ?? new LayerCache(temporaryCache!));
+            return BuildWith(definition, outputDirectory, cache ?? new LayerCache(temporaryCache!), layerDone);
         }
         finally
         {
@@ -32,10 +32,15 @@ public static class OciImageLayout
         }
     }
 
-    private static BuiltImage BuildWith(ImageDefinition definition, string outputDirectory, LayerCache cache)
+    private static BuiltImage BuildWith(ImageDefinition definition, string outputDirectory, LayerCache cache, Action<int, ImageLayer, LayerBlob>? layerDone)
     {
         var created = SourceDateEpoch.ToRfc3339(definition.SourceDateEpoch);
-        var layers = definition.Layers.Select(l => cache.GetOrAdd(l.Entries, definition.SourceDateEpoch)).ToList();
+        var layers = new List<LayerBlob>();
+        foreach (var layer in definition.Layers)
+        {
+            layers.Add(cache.GetOrAdd(layer, definition.SourceDateEpoch));
+            layerDone?.Invoke(layers.Count - 1, layer, layers[^1]);
+        }
 
         var config = OciJsonWriter.Config(
             definition.Config,
@@ -87,6 +92,16 @@ public static class OciImageLayout
     private static Dictionary<string, string> Annotations(ImageAnnotations annotations, string created)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal) { [OciMediaTypes.AnnotationCreated] = created };
+        foreach (var (key, value) in annotations.Custom ?? new Dictionary<string, string>())
+        {
+            if (key is OciMediaTypes.AnnotationCreated or OciMediaTypes.AnnotationRevision or OciMediaTypes.AnnotationSource)
+            {
+                throw new ImageBuildException($"annotation '{key}' is set by the image builder; remove it from the image's annotations");
+            }
+
+            map[key] = value;
+        }
+
         if (annotations.Revision is not null)
         {
             map[OciMediaTypes.AnnotationRevision] = annotations.Revision;

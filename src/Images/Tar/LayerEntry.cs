@@ -2,14 +2,18 @@ namespace Vmspec.Images;
 
 /// <summary>
 /// One file system object in a layer. Modes are not free-form: directories and executables are
-/// 0755, other files 0644, symlinks 0777, so the same inputs give the same tar on any checkout.
+/// 0755, other files 0644, symlinks 0777 (and shared directories 01777), so the same inputs give
+/// the same tar on any checkout.
 /// </summary>
 public sealed class LayerEntry
 {
     private readonly ReadOnlyMemory<byte> _content;
 
-    private LayerEntry(string path, LayerEntryKind kind, bool executable, string? linkTarget, ReadOnlyMemory<byte> content, string? sourceFile)
+    private readonly bool _shared;
+
+    private LayerEntry(string path, LayerEntryKind kind, bool executable, string? linkTarget, ReadOnlyMemory<byte> content, string? sourceFile, bool shared = false)
     {
+        _shared = shared;
         Path = LayerPath.Normalize(path);
         Kind = kind;
         Executable = executable;
@@ -32,7 +36,7 @@ public sealed class LayerEntry
 
     public int Mode => Kind switch
     {
-        LayerEntryKind.Directory => TarModes.Executable,
+        LayerEntryKind.Directory => _shared ? TarModes.SharedDirectory : TarModes.Executable,
         LayerEntryKind.Symlink => TarModes.Symlink,
         _ => Executable ? TarModes.Executable : TarModes.Regular,
     };
@@ -54,6 +58,13 @@ public sealed class LayerEntry
 
     public static LayerEntry Directory(string path) =>
         new(path, LayerEntryKind.Directory, true, null, ReadOnlyMemory<byte>.Empty, null);
+
+    /// <summary>
+    /// A sticky, world-writable directory (01777). Layer entries are owned by root, so this is how a
+    /// non-root container user gets a place to write, e.g. a volume mounted there inherits the mode.
+    /// </summary>
+    public static LayerEntry SharedDirectory(string path) =>
+        new(path, LayerEntryKind.Directory, true, null, ReadOnlyMemory<byte>.Empty, null, shared: true);
 
     public static LayerEntry Symlink(string path, string target)
     {

@@ -14,7 +14,7 @@ internal static class LayerPlan
             if (byPath.TryGetValue(entry.Path, out var existing))
             {
                 // The same directory named twice (e.g. by two packages) is harmless; anything else is ambiguous.
-                if (existing.Kind == LayerEntryKind.Directory && entry.Kind == LayerEntryKind.Directory)
+                if (existing.Kind == LayerEntryKind.Directory && entry.Kind == LayerEntryKind.Directory && existing.Mode == entry.Mode)
                 {
                     continue;
                 }

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Vmspec.Build.Framework;
+using Vmspec.Build.Tools;
+using Vmspec.Images;
+
+namespace Vmspec.Build;
+
+internal sealed partial class Build
+{
+    /// <summary>
+    /// artifacts/bench/images.json: Images cold and warm build time (builder only, in-process), each
+    /// image's size, and ContainerVerify's wall time against `vmspec verify specs` on the host.
+    /// </summary>
+    private async Task BenchImagesAsync()
+    {
+        var report = new BenchReport("images");
+        var work = Directory.CreateTempSubdirectory("vmspec-bench-images-").FullName;
+        try
+        {
+            var output = Path.Combine(work, "images");
+            var cacheDirectory = Path.Combine(work, "cache");
+            var clock = Stopwatch.StartNew();
+            var builds = await BuildImagesAsync(output, new LayerCache(cacheDirectory), TextWriter.Null);
+            report.Figure("Images cold build (empty layer cache, .debs cached)", clock.Elapsed.TotalMilliseconds, "ms");
+            var warm = new List<double>();
+            for (var run = 0; run < 5; run++)
+            {
+                clock.Restart();
+                await BuildImagesAsync(output, new LayerCache(cacheDirectory), TextWriter.Null);
+                warm.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var warmTiming = new Timing(warm);
+            report.Figure("Images warm build (nothing changed)", warmTiming);
+            report.Goal("Images warm build, median", warmTiming.Median, "ms", "well under 1000 ms", warmTiming.Median < 1000);
+            foreach (var build in builds)
+                report.Goal($"{build.Image.Reference} archive size", build.ArchiveBytes / (1024.0 * 1024.0), "MB", "under 15 MB", build.ArchiveBytes < 15L * 1024 * 1024);
+            await BenchContainerVerifyAsync(report, builds[0].Image.ArchivePath, work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        report.Write(BenchDirectory);
+    }
+
+    private async Task BenchContainerVerifyAsync(BenchReport report, string archive, string work)
+    {
+        const string name = "ContainerVerify overhead over host vmspec verify";
+        Docker.DotNet.DockerClient docker;
+        try
+        {
+            docker = await DockerEndpoint.ConnectAsync(DockerHost.Length > 0 ? DockerHost : null);
+        }
+        catch (ContainerEngineException e)
+        {
+            report.Skip(name, e.Message);
+            return;
+        }
+
+        using (docker)
+        {
+            var totals = new List<double>();
+            var steps = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            var exitCodes = new SortedSet<long>();
+            for (var run = 0; run <= 3; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                var result = await GuardAsync(() => new ContainerVerifier(docker).RunAsync(archive,
+                    new ContainerRunOptions { ResultsDirectory = Path.Combine(work, "container-results") }));
+                if (run == 0)
+                    continue; // warms the engine's layer store and the page cache, like Timing's warm-up run
+                totals.Add(clock.Elapsed.TotalMilliseconds);
+                exitCodes.Add(result.ExitCode);
+                foreach (var (step, time) in result.Steps)
+                    (steps.TryGetValue(step, out var list) ? list : steps[step] = []).Add(time.TotalMilliseconds);
+            }
+            // Non-zero exits are measured too: a failing case costs the same time in both places.
+            var host = await Timing.OfProcessAsync(Vmspec, ["verify", Path.Combine(Root, "specs")], 3, Root, allowNonZeroExit: true);
+            var container = new Timing(totals);
+            report.Figure($"ContainerVerify wall time (exit codes {string.Join(",", exitCodes)})", container);
+            foreach (var (step, times) in steps)
+                report.Figure($"  ContainerVerify step: {step}", new Timing(times));
+            report.Figure("host vmspec verify specs wall time", host);
+            var overhead = container.Median - host.Median;
+            report.Goal(name, overhead, "ms", "under 500 ms", overhead < 500);
+            // The host run and the container run may do different work (e.g. kernel cases that find no
+            // .deb cache in the container), so the steps around the run are the overhead proper too.
+            var aroundRun = new Timing(totals.Select((total, i) => total - steps["run"][i]).ToList());
+            report.Goal("ContainerVerify time outside the container run", aroundRun.Median, "ms", "under 500 ms", aroundRun.Median < 500);
+        }
+    }
+}

@@ -15,8 +15,9 @@ internal static class Lz4LegacyDecoder
     public const int MaxBlockOutput = 8 << 20;
     private static readonly int MaxBlockInput = LZ4Codec.MaximumOutputSize(MaxBlockOutput);
 
-    /// <summary>Decodes all of <paramref name="input"/> into <paramref name="output"/>; returns the bytes written.</summary>
-    public static int Decode(ReadOnlySpan<byte> input, Span<byte> output, string source)
+    /// <summary>Decodes all of <paramref name="input"/> into <paramref name="output"/>, or until <paramref name="progress"/>
+    /// (asked after each block) says stop; returns the bytes written.</summary>
+    public static int Decode(ReadOnlySpan<byte> input, Span<byte> output, string source, DecodeProgress? progress)
     {
         if (input.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(input) != Magic)
             throw new KernelImageException($"{source}: lz4 legacy frame lacks the magic 02 21 4C 18");
@@ -36,6 +37,8 @@ internal static class Lz4LegacyDecoder
             var block = input.Slice(pos, (int)blockSize);
             pos += (int)blockSize;
             written += DecodeBlock(block, output[written..], pos - (int)blockSize - 4, source);
+            if (progress is not null && progress(written))
+                return written;
         }
         return written;
     }

@@ -66,7 +66,7 @@ internal sealed partial class Build
             {
                 var clock = Stopwatch.StartNew();
                 var result = await GuardAsync(() => new ContainerVerifier(docker).RunAsync(archive,
-                    new ContainerRunOptions { ResultsDirectory = Path.Combine(work, "container-results") }));
+                    new ContainerRunOptions { ResultsDirectory = Path.Combine(work, "container-results"), KeepImage = true }));
                 if (run == 0)
                     continue; // warms the engine's layer store and the page cache, like Timing's warm-up run
                 totals.Add(clock.Elapsed.TotalMilliseconds);

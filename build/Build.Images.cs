@@ -179,6 +179,7 @@ internal sealed partial class Build
                 Devices = devices,
                 StandardOutput = stdout,
                 StandardError = stderr,
+                KeepImage = true, // a rerun of the same bytes then skips the load
             }));
             Console.WriteLine($"== {run.Image.Reference}: exit code {run.ExitCode}{(run.TimedOut ? " (killed after the 10 min timeout)" : "")}, "
                 + $"container {run.RunTime.TotalMilliseconds:0} ms, total {clock.ElapsedMilliseconds} ms; "

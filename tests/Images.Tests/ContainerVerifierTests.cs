@@ -137,6 +137,67 @@ public sealed class ContainerVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Kept_image_is_not_loaded_again_for_the_same_bytes_and_containers_still_go()
+    {
+        using var docker = await DockerEngine.ConnectOrSkipAsync();
+        var archive = BuildProbeImage();
+        var before = await EngineState.TakeAsync(docker);
+        var verified = OciImageVerifier.Verify(archive);
+        try
+        {
+            var first = await new ContainerVerifier(docker).RunAsync(archive, Options() with { KeepImage = true }, Token);
+            var since = DateTimeOffset.UtcNow;
+            var second = await new ContainerVerifier(docker).RunAsync(archive, Options() with { KeepImage = true }, Token);
+            var until = DateTimeOffset.UtcNow;
+
+            Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+            Assert.Equal(verified.ConfigDigest.ToString(), (await docker.Images.InspectImageAsync(verified.Reference, Token)).ID);
+            Assert.Equal(0, await ImageLoadEventsAsync(docker, since, until));
+            var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, Token);
+            Assert.Equal(before.Containers, string.Join(",", containers.Select(c => c.ID).Order(StringComparer.Ordinal)));
+        }
+        finally
+        {
+            await docker.Images.DeleteImageAsync(verified.Reference, new ImageDeleteParameters(), CancellationToken.None);
+        }
+        Assert.Equal(before, await EngineState.TakeAsync(docker));
+    }
+
+    /// <summary>The engine's image 'load' events in a time window (the engine reports every load, even of bytes it holds).</summary>
+    private static async Task<int> ImageLoadEventsAsync(DockerClient docker, DateTimeOffset since, DateTimeOffset until)
+    {
+        var loads = new LoadCounter();
+        await docker.System.MonitorEventsAsync(
+            new ContainerEventsParameters
+            {
+                Since = EngineTime(since),
+                Until = EngineTime(until.AddSeconds(1)),
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["type"] = new Dictionary<string, bool> { ["image"] = true },
+                    ["event"] = new Dictionary<string, bool> { ["load"] = true },
+                },
+            },
+            loads, Token);
+        return loads.Count;
+    }
+
+    /// <summary>The engine's event-filter time format: seconds.nanoseconds since 1970.</summary>
+    private static string EngineTime(DateTimeOffset time)
+    {
+        var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
+        return $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}";
+    }
+
+    /// <summary>Counts synchronously: <see cref="Progress{T}"/> would post the callbacks and race the return.</summary>
+    private sealed class LoadCounter : IProgress<Message>
+    {
+        public int Count { get; private set; }
+
+        public void Report(Message value) => Count++;
+    }
+
+    [Fact]
     public void Options_default_to_the_ContainerVerify_limits()
     {
         var options = new ContainerRunOptions { ResultsDirectory = "r" };
@@ -145,6 +206,7 @@ public sealed class ContainerVerifierTests : IDisposable
         Assert.Equal(128, options.PidsLimit);
         Assert.Equal(TimeSpan.FromMinutes(10), options.Timeout);
         Assert.Equal(HostDevice.ProbeVerifierDevices(), options.Devices);
+        Assert.False(options.KeepImage);
     }
 
     private ContainerRunOptions Options() => new() { ResultsDirectory = _temp.Combine("results"), Devices = [] };

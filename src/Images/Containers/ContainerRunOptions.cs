@@ -29,4 +29,11 @@ public sealed record ContainerRunOptions
     public Stream? StandardOutput { get; init; }
 
     public Stream? StandardError { get; init; }
+
+    /// <summary>
+    /// Leave the image loaded after the run, so that the next run of the same bytes skips the load
+    /// (the engine's image id is the config digest, so an equal id is equal content). The container
+    /// and its volume are removed either way.
+    /// </summary>
+    public bool KeepImage { get; init; }
 }

@@ -28,7 +28,8 @@ public sealed class ContainerVerifier(DockerClient client)
         ContainerRunResult result;
         try
         {
-            await LoadAsync(image, cancellationToken);
+            if (!await IsLoadedAsync(image, cancellationToken))
+                await LoadAsync(image, cancellationToken);
             var user = await CheckedUserAsync(image, cancellationToken);
             steps.Done(step);
             step = "create";
@@ -45,13 +46,13 @@ public sealed class ContainerVerifier(DockerClient client)
         catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or InvalidDataException)
         {
             var failure = new ContainerEngineException($"{image.Reference}: {step} failed: {e.GetType().Name}: {e.Message}", e);
-            throw await RemoveAsync(containerId, image.Reference) is { } cleanupFailure
+            throw await RemoveAsync(containerId, image.Reference, options.KeepImage) is { } cleanupFailure
                 ? new ContainerEngineException($"{failure.Message} (and {cleanupFailure})", e)
                 : failure;
         }
         catch (Exception e)
         {
-            if (await RemoveAsync(containerId, image.Reference) is { } cleanupFailure)
+            if (await RemoveAsync(containerId, image.Reference, options.KeepImage) is { } cleanupFailure)
             {
                 throw new ContainerEngineException($"{e.Message} (and {cleanupFailure})", e);
             }
@@ -59,7 +60,7 @@ public sealed class ContainerVerifier(DockerClient client)
             throw;
         }
 
-        var leftover = await RemoveAsync(containerId, image.Reference);
+        var leftover = await RemoveAsync(containerId, image.Reference, options.KeepImage);
         steps.Done("remove");
         return leftover is null ? result : throw new ContainerEngineException(leftover);
     }
@@ -77,6 +78,19 @@ public sealed class ContainerVerifier(DockerClient client)
         {
             _times.Add(new(step, _clock.Elapsed - _last));
             _last = _clock.Elapsed;
+        }
+    }
+
+    /// <summary>Whether the engine already holds exactly these bytes under our tag (its image id is the config digest).</summary>
+    private async Task<bool> IsLoadedAsync(VerifiedImage image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.Images.InspectImageAsync(image.Reference, cancellationToken)).ID == image.ConfigDigest.ToString();
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
         }
     }
 
@@ -255,10 +269,10 @@ public sealed class ContainerVerifier(DockerClient client)
     }
 
     /// <summary>
-    /// Removes the container with its anonymous volume, then our tag; runs on every path, so it
+    /// Removes the container with its anonymous volume, then (unless kept) our tag; runs on every path, so it
     /// ignores cancellation. Returns what could not be removed, or null.
     /// </summary>
-    private async Task<string?> RemoveAsync(string? containerId, string reference)
+    private async Task<string?> RemoveAsync(string? containerId, string reference, bool keepImage)
     {
         var failures = new List<string>();
         if (containerId is not null)
@@ -275,7 +289,8 @@ public sealed class ContainerVerifier(DockerClient client)
 
         try
         {
-            await client.Images.DeleteImageAsync(reference, new ImageDeleteParameters(), CancellationToken.None);
+            if (!keepImage)
+                await client.Images.DeleteImageAsync(reference, new ImageDeleteParameters(), CancellationToken.None);
         }
         catch (DockerImageNotFoundException)
         {

@@ -57,7 +57,8 @@ internal sealed partial class Build
         .Description("Refresh images/debian.lock.json to apt's current candidates and print what changed")
         .Executes(RefreshLockAsync);
 
-    private sealed record ImageBuild(BuiltImage Image, long ArchiveBytes, TimeSpan BuildTime);
+    /// <param name="SpecFiles">the image's spec files (absolute), for running the same specs on the host</param>
+    private sealed record ImageBuild(BuiltImage Image, long ArchiveBytes, TimeSpan BuildTime, IReadOnlyList<string> SpecFiles);
 
     /// <summary>Compiles images/ and builds each image; progress and digests go to <paramref name="log"/>.</summary>
     private async Task<IReadOnlyList<ImageBuild>> BuildImagesAsync(string outputDirectory, LayerCache cache, TextWriter log)
@@ -84,7 +85,8 @@ internal sealed partial class Build
                 layerStart = clock.Elapsed;
             }));
             var size = new FileInfo(built.ArchivePath).Length;
-            builds.Add(new ImageBuild(built, size, clock.Elapsed));
+            builds.Add(new ImageBuild(built, size, clock.Elapsed,
+                image.Plan.SpecFiles.Select(f => Path.Combine(Root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList()));
             log.WriteLine($"  {Path.GetRelativePath(Root, built.ArchivePath)}: manifest {built.ManifestDigest}, {Megabytes(size):0.00} MB, {clock.ElapsedMilliseconds} ms");
         }
         return builds;

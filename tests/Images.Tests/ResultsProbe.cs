@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Vmspec.Images.Tests;
 
 /// <summary>
@@ -12,11 +10,7 @@ internal static class ResultsProbe
     public const string ResultsJson = "{\"probe\":true}\n";
     public const string JunitXml = "<testsuites/>\n";
 
-    public static string BuildOrSkip(string directory)
-    {
-        var source = Path.Combine(directory, "probe.c");
-        var binary = Path.Combine(directory, "probe");
-        File.WriteAllText(source, $$"""
+    public static string BuildOrSkip(string directory) => StaticBinary.BuildOrSkip(directory, "probe", $$"""
             #include <errno.h>
             #include <fcntl.h>
             #include <stdio.h>
@@ -48,23 +42,6 @@ internal static class ResultsProbe
                 return code;
             }
             """);
-        try
-        {
-            using var gcc = Process.Start(new ProcessStartInfo("gcc", ["-static", "-O2", "-o", binary, source]) { RedirectStandardError = true })!;
-            var errors = gcc.StandardError.ReadToEnd();
-            gcc.WaitForExit();
-            if (gcc.ExitCode != 0)
-            {
-                Assert.Skip($"gcc -static failed (is libc6-dev installed?): {errors}");
-            }
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Skip("gcc is not installed: cannot build the static test binary");
-        }
-
-        return binary;
-    }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
 }

@@ -28,6 +28,14 @@ internal static class CanonicalJson
         return buffer.ToArray();
     }
 
+    /// <summary>Stamps <paramref name="root"/> with a <c>digest</c> member (the SHA-256 of its canonical bytes without it) and serializes it.</summary>
+    public static byte[] SerializeWithDigest(JsonObject root, out string digest)
+    {
+        digest = Sha256Hex(Serialize(root));
+        root.Set("digest", digest);
+        return Serialize(root);
+    }
+
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     // Depth is that of the plan model: a handful of levels.

@@ -10,10 +10,7 @@ public static class ImagePlanWriter
 {
     public static byte[] Write(ImagePlan plan, out string digest)
     {
-        var tree = ToJson(plan);
-        digest = CanonicalJson.Sha256Hex(CanonicalJson.Serialize(tree));
-        tree.Set("digest", digest);
-        return CanonicalJson.Serialize(tree);
+        return CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
     }
 
     private static JsonObject ToJson(ImagePlan plan) => new JsonObject()

@@ -11,10 +11,7 @@ public static class PlanWriter
 {
     public static byte[] Write(VmPlan plan, out string digest)
     {
-        var tree = ToJson(plan);
-        digest = CanonicalJson.Sha256Hex(CanonicalJson.Serialize(tree));
-        tree.Set("digest", digest);
-        return CanonicalJson.Serialize(tree);
+        return CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
     }
 
     internal static JsonObject ToJson(VmPlan plan) => new JsonObject()

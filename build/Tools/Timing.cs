@@ -16,9 +16,13 @@ internal sealed record Timing(IReadOnlyList<double> Milliseconds)
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    /// <summary>Times <paramref name="runs"/> runs of a process (after one warm-up), output discarded; a failing run fails the measurement.</summary>
+    /// <summary>
+    /// Times <paramref name="runs"/> runs of a process (after one warm-up), output discarded; a run
+    /// that exits other than <paramref name="expectedExitCode"/> fails the measurement (unless any exit is allowed).
+    /// </summary>
     public static async Task<Timing> OfProcessAsync(string fileName, IReadOnlyList<string> arguments, int runs,
-        string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, bool allowNonZeroExit = false)
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, bool allowNonZeroExit = false,
+        int expectedExitCode = 0)
     {
         var samples = new List<double>();
         for (var i = 0; i <= runs; i++)
@@ -40,7 +44,7 @@ internal sealed record Timing(IReadOnlyList<double> Milliseconds)
             var error = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             var elapsed = watch.Elapsed.TotalMilliseconds;
-            if (process.ExitCode != 0 && !allowNonZeroExit)
+            if (process.ExitCode != expectedExitCode && !allowNonZeroExit)
                 throw new BuildException($"'{fileName} {string.Join(' ', arguments)}' exited with {process.ExitCode}: {(await error).Trim()}{(await output).Trim()}");
             if (i > 0)
                 samples.Add(elapsed); // run 0 warms the page cache and is not counted

@@ -26,8 +26,8 @@ internal sealed partial class Build
         .Executes(() => Dotnet("build", Solution, "-c", Configuration, "--no-restore"));
 
     private Target Test => _ => _
-        .Description("Run all tests; ends with 'N passed, M failed, K skipped'")
-        .DependsOn(Compile, FetchKernels)
+        .Description("Run all tests; ends with 'N passed, M failed, K skipped' (the image tests use the published vmspec)")
+        .DependsOn(Compile, FetchKernels, Publish)
         .Executes(RunTestsAsync);
 
     private Target Publish => _ => _

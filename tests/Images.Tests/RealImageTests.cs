@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vmspec.SpecCompiler;
+
+namespace Vmspec.Images.Tests;
+
+/// <summary>
+/// The checked-in image with the real NativeAOT vmspec (./build.sh Test publishes it first): it loads,
+/// runs, and its results equal a host run of the same specs, case by case and check by check.
+/// </summary>
+[Collection(DockerEngine.Collection)]
+public sealed class RealImageTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Verification_image_results_equal_a_host_run_of_the_same_specs()
+    {
+        var root = Repository.Root;
+        var vmspec = Path.Combine(root, "artifacts", "bin", "vmspec");
+        if (!File.Exists(vmspec))
+            Assert.Skip($"{vmspec} does not exist: run ./build.sh Publish (./build.sh Test does)");
+        using var docker = await DockerEngine.ConnectOrSkipAsync();
+        var compiled = ImageCompilation.CompileDirectory(Path.Combine(root, "images"), root);
+        Assert.True(compiled.Succeeded, string.Join('\n', compiled.Diagnostics));
+        var image = Assert.Single(compiled.Images);
+        var inputs = new ImageAssemblyInputs(root, SampleImages.Epoch, null, null, Repository.DebCache, new AptClient());
+        var archive = OciImageLayout.Build(ImageAssembler.Assemble(image, inputs), _temp.Combine("image"), new LayerCache(_temp.Combine("cache"))).ArchivePath;
+
+        var run = await new ContainerVerifier(docker).RunAsync(archive, new ContainerRunOptions { ResultsDirectory = _temp.Combine("container") },
+            TestContext.Current.CancellationToken);
+        var specs = image.Plan.SpecFiles.Select(f => Path.Combine(root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal));
+        var host = RunOnHost(vmspec, ["verify", .. specs, "--results", _temp.Combine("host")]);
+
+        Assert.Equal(host, run.ExitCode);
+        Assert.Equal(Comparable(_temp.Combine("host", "results.json")), Comparable(_temp.Combine("container", "results.json")));
+        Assert.Equal(image.Cases.Count, JsonDocument.Parse(File.ReadAllBytes(_temp.Combine("container", "results.json"))).RootElement.GetProperty("cases").GetArrayLength());
+    }
+
+    private static int RunOnHost(string vmspec, string[] arguments)
+    {
+        var start = new ProcessStartInfo(vmspec) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>
+    /// Per case: name, status and every check — without durations (timings differ by nature) and
+    /// without skip reasons, whose wording depends on what the process can see (a container has no /dev/kmsg).
+    /// </summary>
+    private static IReadOnlyList<string> Comparable(string resultsJson)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(resultsJson));
+        return document.RootElement.GetProperty("cases").EnumerateArray().Select(c =>
+        {
+            var status = c.GetProperty("status").GetString();
+            var checks = c.GetProperty("checks").EnumerateArray().Select(k => status == "skipped"
+                ? $"{k.GetProperty("name").GetString()}:{k.GetProperty("status").GetString()}"
+                : $"{k.GetProperty("name").GetString()}:{k.GetProperty("status").GetString()}:{k.GetProperty("expected").GetString()}:{k.GetProperty("observed").GetString()}");
+            return $"{c.GetProperty("name").GetString()} {status} [{string.Join("; ", checks)}] {c.GetProperty("asyncPf")}";
+        }).ToList();
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vmspec.Cli.Commands;
+using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Cli;
 
@@ -20,6 +21,21 @@ internal static class Program
             FetchCommand.Create(),
             BenchCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or KvmException)
+        {
+            // The environment's fault (an unwritable -o path, a full disk, /dev/kvm refused): the message says it all.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // A bug: keep the trace, as System.CommandLine's default handler would, and its exit code.
+            Console.Error.WriteLine($"vmspec: internal error: {e}");
+            return 1;
+        }
     }
 }

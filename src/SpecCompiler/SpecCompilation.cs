@@ -30,10 +30,7 @@ public static class SpecCompilation
     {
         if (!Directory.Exists(directory))
             return new CompileResult([new Diagnostic(new SourceLocation(directory, 1, 1), "", "directory does not exist")], []);
-        var files = Directory.EnumerateFiles(directory, "*.*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
-            .Select(f => Path.Join(directory, Path.GetRelativePath(directory, f)))
-            .Order(StringComparer.Ordinal);
+        var files = YamlFiles.Below(directory);
 
         var diagnostics = new DiagnosticBag();
         var cases = new List<CompiledCase>();

@@ -25,13 +25,14 @@ internal static class FetchCommand
                 .Select(g => g.Kernel)
                 .OfType<DebianKernel>()
                 .Distinct()
-                .Select(k => new DebianKernelPackage(k.Package, k.Version, k.Sha256))
                 .ToList();
             var failures = 0;
-            foreach (var package in packages)
+            foreach (var kernel in packages)
             {
                 try
                 {
+                    // Inside the try: the spec grammar admits versions that Debian's (and so the package's constructor) does not.
+                    var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);
                     var cached = package.FindCached();
                     var path = cached ?? await package.FetchAsync(cancellationToken: cancellation);
                     Console.WriteLine($"{(cached is null ? "fetched" : "cached ")} {package.Name}={package.Version}  {path}");
@@ -39,7 +40,7 @@ internal static class FetchCommand
                 catch (KernelImageException e)
                 {
                     failures++;
-                    Console.Error.WriteLine($"error: {package.Name}={package.Version}: {e.Message}");
+                    Console.Error.WriteLine($"error: {kernel.Package}={kernel.Version}: {e.Message}");
                 }
             }
             Console.WriteLine($"{packages.Count - failures} of {packages.Count} kernel package(s) ready");

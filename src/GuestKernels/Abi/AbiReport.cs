@@ -38,7 +38,7 @@ public sealed record AbiReport(
         return new(image.Path, format, image.KernelVersion, compression, found, verdict.Verdict, verdict.Detail);
     }
 
-    /// <summary>Compact JSON with a fixed key order: same report, same bytes.</summary>
+    /// <summary>JSON (indented unless asked otherwise) with a fixed key order: same report, same bytes.</summary>
     public byte[] ToJson(bool indented = true)
     {
         using var buffer = new MemoryStream();

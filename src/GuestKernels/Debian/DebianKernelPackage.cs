@@ -68,8 +68,11 @@ public sealed partial record DebianKernelPackage
                 await RunAptGetDownloadAsync(staging, cancellationToken).ConfigureAwait(false);
                 string downloaded = Directory.GetFiles(staging, "*.deb") is [var single] ? single
                     : throw new KernelImageException($"`{FetchCommand}` did not produce exactly one .deb");
+                // Checked before the rename: a .deb with the wrong hash must not sit in the cache looking fetched.
+                Verify(downloaded);
                 path = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(downloaded));
                 File.Move(downloaded, path, overwrite: true);
+                return path;
             }
             finally
             {

@@ -18,8 +18,6 @@ public static class SourceDateEpoch
         return seconds;
     }
 
-    public static long FromEnvironment() => Parse(Environment.GetEnvironmentVariable(VariableName));
-
     /// <summary>RFC 3339 UTC form used by the OCI "created" fields, e.g. 2024-05-01T12:00:00Z.</summary>
     public static string ToRfc3339(long seconds) =>
         DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -44,7 +44,11 @@ internal static class VcpuThread
             thread.Join();
         }
         if (failure is not null)
+        {
+            // The caller never sees the state of a failed run, so a disposable one (a trace session) is released here.
+            (state as IDisposable)?.Dispose();
             throw new InvalidOperationException($"the vCPU thread failed: {failure.Message}", failure);
+        }
         return result!;
     }
 }

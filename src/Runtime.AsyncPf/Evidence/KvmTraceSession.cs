@@ -69,9 +69,16 @@ public sealed class KvmTraceSession : IDisposable
 
     public void Dispose()
     {
-        DisableEvents();
-        TryRemoveInstance(_instance);
-        _traceFs.Dispose();
+        try
+        {
+            DisableEvents();
+        }
+        finally
+        {
+            // Even when tracing_on cannot be written, the instance and a private mount must not outlive the session.
+            TryRemoveInstance(_instance);
+            _traceFs.Dispose();
+        }
     }
 
     private void DisableEvents()

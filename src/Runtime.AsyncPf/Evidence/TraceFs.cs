@@ -36,6 +36,8 @@ internal sealed class TraceFs : IDisposable
             unavailableReason = null;
             return new TraceFs(privateMount, mountedByUs: true);
         }
+        if (exitCode == 0)
+            RunTool("umount", [privateMount]); // mounted, but without instances: do not leave it mounted
         TryDelete(privateMount);
         unavailableReason = $"tracefs is not mounted and could not be mounted ({error.Trim()})";
         return null;
@@ -57,8 +59,10 @@ internal sealed class TraceFs : IDisposable
         try
         {
             using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync(); // drained too: a full pipe would block the tool
             var error = process.StandardError.ReadToEnd();
             process.WaitForExit();
+            output.Wait();
             return (process.ExitCode, error);
         }
         catch (System.ComponentModel.Win32Exception e)

@@ -46,7 +46,14 @@ public static class HostReportWriter
     public static void WriteJsonFile(HostReport report, string path)
     {
         string temp = path + ".tmp";
-        File.WriteAllBytes(temp, ToJson(report));
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temp, ToJson(report));
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // a failed write leaves no stray temp file; after the rename there is none
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.SpecCompiler.Plan;
@@ -10,35 +9,9 @@ namespace Vmspec.SpecCompiler.Plan;
 /// </summary>
 public static class ImagePlanReader
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 8 };
-
-    public static ImagePlan Read(ReadOnlyMemory<byte> bytes)
-    {
-        ImagePlan plan;
-        string digest;
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, Options);
-            var root = new JsonFields(document.RootElement, "$");
-            var format = root.String("format");
-            if (format != ImagePlan.FormatVersion)
-                throw new PlanFormatException($"$.format: expected {ImagePlan.FormatVersion}, found '{format}'");
-            digest = root.String("digest");
-            plan = ReadPlan(root);
-            root.NoOthers();
-        }
-        catch (JsonException e)
-        {
-            throw new PlanFormatException($"not valid JSON: {e.Message}");
-        }
-
-        var canonical = ImagePlanWriter.Write(plan, out var expectedDigest);
-        if (digest != expectedDigest)
-            throw new PlanFormatException($"$.digest: the plan's content hashes to {expectedDigest}, but the digest says {digest}");
-        if (!canonical.AsSpan().SequenceEqual(bytes.Span))
-            throw new PlanFormatException("the image plan is not in canonical form; recompile the image definition instead of editing the plan");
-        return plan;
-    }
+    public static ImagePlan Read(ReadOnlyMemory<byte> bytes) =>
+        CanonicalPlanReader.Read(bytes, 8, ImagePlan.FormatVersion, ReadPlan, ImagePlanWriter.Write,
+            "the image plan is not in canonical form; recompile the image definition instead of editing the plan");
 
     private static ImagePlan ReadPlan(JsonFields root)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
 
@@ -11,35 +10,9 @@ namespace Vmspec.SpecCompiler.Plan;
 /// </summary>
 public static class PlanReader
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
-
-    public static VmPlan Read(ReadOnlyMemory<byte> bytes)
-    {
-        VmPlan plan;
-        string digest;
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, Options);
-            var root = new JsonFields(document.RootElement, "$");
-            var format = root.String("format");
-            if (format != VmPlan.FormatVersion)
-                throw new PlanFormatException($"$.format: expected {VmPlan.FormatVersion}, found '{format}'");
-            digest = root.String("digest");
-            plan = ReadPlan(root);
-            root.NoOthers();
-        }
-        catch (JsonException e)
-        {
-            throw new PlanFormatException($"not valid JSON: {e.Message}");
-        }
-
-        var canonical = PlanWriter.Write(plan, out var expectedDigest);
-        if (digest != expectedDigest)
-            throw new PlanFormatException($"$.digest: the plan's content hashes to {expectedDigest}, but the digest says {digest}");
-        if (!canonical.AsSpan().SequenceEqual(bytes.Span))
-            throw new PlanFormatException("the plan is not in canonical form; recompile the spec instead of editing the plan");
-        return plan;
-    }
+    public static VmPlan Read(ReadOnlyMemory<byte> bytes) =>
+        CanonicalPlanReader.Read(bytes, 16, VmPlan.FormatVersion, ReadPlan, PlanWriter.Write,
+            "the plan is not in canonical form; recompile the spec instead of editing the plan");
 
     private static VmPlan ReadPlan(JsonFields root)
     {

@@ -52,8 +52,15 @@ public static class SchemaGenerator
     private static void WriteAtomically(string path, byte[] bytes)
     {
         var temp = $"{path}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // a failed write leaves no stray temp file; after the rename there is none
+        }
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (object)v));

@@ -22,18 +22,18 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 50 };
         var specs = new Argument<string>("specs") { DefaultValueFactory = _ => "specs" };
         var compile = new Command("compile", "Compile every spec under a directory, repeatedly") { specs, runs };
-        compile.SetAction(parse => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs)), null));
+        compile.SetAction(parse => Measure(() => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs)), null)));
         command.Subcommands.Add(compile);
         var runtime = new Command("runtime", "Create-VM-to-verdict time of the minimal guest") { runs };
-        runtime.SetAction(parse => Print(RuntimeSamples(parse.GetValue(runs)), null));
+        runtime.SetAction(parse => Measure(() => Print(RuntimeSamples(parse.GetValue(runs)), null)));
         command.Subcommands.Add(runtime);
         var faultCount = new Option<int>("--faults") { DefaultValueFactory = _ => 1000 };
         var faults = new Command("faults", "Latency from 'page not present' to 'page ready' with no resolve delay") { faultCount };
-        faults.SetAction(parse =>
+        faults.SetAction(parse => Measure(() =>
         {
             var (name, samples, count, totalMs) = FaultSamples(parse.GetValue(faultCount));
             return Print((name, samples, count), totalMs);
-        });
+        }));
         command.Subcommands.Add(faults);
         return command;
     }
@@ -85,6 +85,20 @@ internal static class BenchCommand
         if (report.Unavailable is not null)
             throw new InvalidOperationException(report.Unavailable);
         return ("faults", report.SamplesMs.ToList(), report.Faults, report.RunMs);
+    }
+
+    /// <summary>A measurement that cannot be made here (no KVM, specs that do not compile) is a one-line error, not a trace.</summary>
+    private static int Measure(Func<int> measurement)
+    {
+        try
+        {
+            return measurement();
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
 
     private static int Print((string Name, List<double> Samples, int Cases) measurement, double? totalMs)

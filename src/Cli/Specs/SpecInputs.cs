@@ -10,15 +10,27 @@ internal static class SpecInputs
     {
         var diagnostics = new List<Diagnostic>();
         var cases = new List<CompiledCase>();
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             var result = Directory.Exists(path) ? SpecCompilation.CompileDirectory(path)
                 : File.Exists(path) ? SpecCompilation.CompileFile(path)
                 : new CompileResult([new Diagnostic(new SourceLocation(path, 1, 1), "", "no such file or directory")], []);
             diagnostics.AddRange(result.Diagnostics);
-            cases.AddRange(result.Cases);
+            foreach (var compiled in result.Cases)
+            {
+                // Naming a spec twice (specs and specs/asyncpf) runs it once; two specs with one case name are an error.
+                if (!sources.TryAdd(compiled.Name, Path.GetFullPath(compiled.SourceFile)))
+                {
+                    if (sources[compiled.Name] != Path.GetFullPath(compiled.SourceFile))
+                        diagnostics.Add(new Diagnostic(new SourceLocation(compiled.SourceFile, 1, 1), "metadata.name",
+                            $"case '{compiled.Name}' is also produced by {sources[compiled.Name]}"));
+                    continue;
+                }
+                cases.Add(compiled);
+            }
         }
-        return new CompileResult(diagnostics, cases);
+        return new CompileResult(diagnostics, diagnostics.Count == 0 ? cases : []);
     }
 
     /// <summary>Prints every diagnostic as <c>file:line:column: error: field: message</c>.</summary>

@@ -61,9 +61,9 @@ internal static class LinuxGuestCase
                 var package = new DebianKernelPackage(debian.Package, debian.Version, debian.Sha256);
                 try
                 {
-                    var deb = package.FindCached() ?? await package.FetchAsync();
-                    // Unpacking vmlinuz from the .deb (an xz data.tar) costs seconds: keep it beside the .deb.
-                    var vmlinuz = deb + ".vmlinuz";
+                    var deb = await package.FetchAsync(); // the cached copy too is checked against the pinned sha256
+                    // Unpacking vmlinuz from the .deb (an xz data.tar) costs seconds: keep it, named by the .deb's hash.
+                    var vmlinuz = Path.Combine(Path.GetDirectoryName(deb)!, $"{debian.Sha256}.vmlinuz");
                     if (!File.Exists(vmlinuz))
                         package.ExtractVmlinuz(deb, vmlinuz);
                     return (vmlinuz, null);

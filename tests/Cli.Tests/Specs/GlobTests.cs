@@ -35,4 +35,35 @@ public class GlobTests
         Assert.False(result.Succeeded);
         Assert.Contains("no such file or directory", result.Diagnostics[0].ToString());
     }
+
+    [Fact]
+    public void NamingASpecTwiceRunsItsCasesOnce()
+    {
+        var once = SpecInputs.Compile([RepositoryPaths.Specs]);
+        var twice = SpecInputs.Compile([RepositoryPaths.Specs, Path.Combine(RepositoryPaths.Specs, "asyncpf")]);
+        Assert.True(twice.Succeeded, string.Join('\n', twice.Diagnostics));
+        Assert.Equal(once.Cases.Select(c => c.Name), twice.Cases.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void TwoSpecsWithOneCaseNameAreAnError()
+    {
+        var directory = Directory.CreateTempSubdirectory("vmspec-cli-");
+        try
+        {
+            // The same spec (and the base it extends) in another directory: a second source of 'minimal'.
+            var copy = Path.Combine(directory.FullName, "minimal.yaml");
+            File.Copy(Path.Combine(RepositoryPaths.Specs, "minimal.yaml"), copy);
+            Directory.CreateDirectory(Path.Combine(directory.FullName, "base"));
+            File.Copy(Path.Combine(RepositoryPaths.Specs, "base", "machine.yaml"), Path.Combine(directory.FullName, "base", "machine.yaml"));
+            var result = SpecInputs.Compile([Path.Combine(RepositoryPaths.Specs, "minimal.yaml"), copy]);
+            Assert.False(result.Succeeded);
+            Assert.Contains("case 'minimal' is also produced by", result.Diagnostics.Single().ToString());
+            Assert.Empty(result.Cases);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -27,7 +27,17 @@ public sealed class RealImageTests : IDisposable
         Assert.True(compiled.Succeeded, string.Join('\n', compiled.Diagnostics));
         var image = Assert.Single(compiled.Images);
         var inputs = new ImageAssemblyInputs(root, SampleImages.Epoch, null, null, Repository.DebCache, new AptClient());
-        var archive = OciImageLayout.Build(ImageAssembler.Assemble(image, inputs), _temp.Combine("image"), new LayerCache(_temp.Combine("cache"))).ArchivePath;
+        ImageDefinition definition;
+        try
+        {
+            definition = ImageAssembler.Assemble(image, inputs);
+        }
+        catch (PackageNotServedException e)
+        {
+            Assert.Skip($"the image's pinned Debian packages cannot be fetched here: {e.Message}");
+            return;
+        }
+        var archive = OciImageLayout.Build(definition, _temp.Combine("image"), new LayerCache(_temp.Combine("cache"))).ArchivePath;
 
         var run = await new ContainerVerifier(docker).RunAsync(archive, new ContainerRunOptions { ResultsDirectory = _temp.Combine("container") },
             TestContext.Current.CancellationToken);

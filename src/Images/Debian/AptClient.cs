@@ -27,7 +27,14 @@ public class AptClient
     /// <summary>Downloads exactly the pinned version into <paramref name="directory"/> and returns the file apt wrote.</summary>
     public virtual string Download(DebianPackage package, string directory)
     {
-        Run("apt-get", ["download", "-q", $"{package.Name}={package.Version}"], directory, package.ToString());
+        try
+        {
+            Run("apt-get", ["download", "-q", $"{package.Name}={package.Version}"], directory, package.ToString());
+        }
+        catch (ImageBuildException e)
+        {
+            throw new PackageNotServedException($"{e.Message} (the pinned version may no longer be served: ./build.sh Lock pins the current ones)", e);
+        }
 
         // apt-get names the file name_version_arch.deb with ':' (epoch) escaped as %3a.
         var written = Path.Combine(directory, $"{package.Name}_{package.Version.Replace(":", "%3a", StringComparison.Ordinal)}_{package.Architecture}.deb");

@@ -281,8 +281,9 @@ public sealed class ContainerVerifier(DockerClient client)
             {
                 await client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
             }
-            catch (DockerApiException e)
+            catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
             {
+                // Reported with the run's own error, never instead of it.
                 failures.Add($"container {containerId}: {e.Message}");
             }
         }
@@ -296,7 +297,7 @@ public sealed class ContainerVerifier(DockerClient client)
         {
             // Never loaded (or already gone): nothing to remove.
         }
-        catch (DockerApiException e)
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
         {
             failures.Add($"image {reference}: {e.Message}");
         }

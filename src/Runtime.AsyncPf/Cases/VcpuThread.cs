@@ -16,6 +16,7 @@ internal static class VcpuThread
         using var tidKnown = new ManualResetEventSlim();
         using var go = new ManualResetEventSlim();
         int tid = 0;
+        var abandoned = false;
         RunResult? result = null;
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -23,6 +24,8 @@ internal static class VcpuThread
             tid = VcpuKick.CurrentThreadId();
             tidKnown.Set();
             go.Wait();
+            if (abandoned)
+                return; // beforeRun failed: the guest must not run for nothing until its timeout
             try
             {
                 result = vm.Run();
@@ -37,6 +40,11 @@ internal static class VcpuThread
         try
         {
             state = beforeRun(tid);
+        }
+        catch
+        {
+            abandoned = true;
+            throw;
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Vmspec.Runtime.Kvm;
+using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Boot;
 
@@ -21,8 +22,8 @@ public static class BootGdt
 
     public static byte[] Build(bool longMode, ulong tssBase)
     {
-        ulong tssLow = (TssLimit & 0xffff) | ((tssBase & 0xff_ffff) << 16) | (0x8bUL << 40) | ((tssBase >> 24 & 0xff) << 56);
-        ulong[] entries = [0, 0, longMode ? Code64 : Code32, Data, tssLow, longMode ? tssBase >> 32 : 0];
+        var (tssLow, tssHigh) = Gdt.TssDescriptor(tssBase, TssLimit, busy: true);
+        ulong[] entries = [0, 0, longMode ? Code64 : Code32, Data, tssLow, longMode ? tssHigh : 0];
         var bytes = new byte[Size];
         for (int i = 0; i < entries.Length; i++)
             BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), entries[i]);

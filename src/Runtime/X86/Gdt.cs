@@ -14,10 +14,11 @@ public static class Gdt
     public const ulong UserCode64 = 0x00af_fa00_0000_ffff;   // as KernelCode64 with DPL3
 
     /// <summary>The 16-byte available 64-bit TSS descriptor (type 9, present) for a TSS at <paramref name="tssBase"/>.</summary>
-    public static (ulong Low, ulong High) TssDescriptor(ulong tssBase, uint limit = TssLimit) =>
+    /// <param name="busy">type 0xB (busy) instead of 0x9 (available): what TR holds once loaded.</param>
+    public static (ulong Low, ulong High) TssDescriptor(ulong tssBase, uint limit = TssLimit, bool busy = false) =>
         ((limit & 0xffff)
             | ((tssBase & 0xff_ffff) << 16)
-            | (0x89UL << 40)
+            | ((busy ? 0x8bUL : 0x89UL) << 40)
             | ((ulong)(limit >> 16 & 0xf) << 48)
             | (((tssBase >> 24) & 0xff) << 56),
          tssBase >> 32);

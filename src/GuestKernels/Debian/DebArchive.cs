@@ -9,7 +9,7 @@ public sealed record DebMember(string Name, byte[] Contents);
 
 /// <summary>
 /// Reads a .deb without dpkg: an ar archive whose data.tar.{xz,zst,gz} member holds the files.
-/// Only what a linux-image package needs: find ./boot/vmlinuz-* and return its bytes.
+/// What linux-image packages need: their ./boot/vmlinuz-* and, for the lab, their modules.
 /// </summary>
 public static class DebArchive
 {
@@ -23,6 +23,25 @@ public static class DebArchive
     /// <summary>The first regular file ./boot/vmlinuz-* of the package.</summary>
     public static DebMember ReadVmlinuz(byte[] deb, string source)
     {
+        DebMember? found = null;
+        ForEachFile(deb, source, IsVmlinuz, (name, length, data) =>
+        {
+            if (length > MaxMemberSize)
+                throw new KernelImageException($"{source}: {name} is {length} bytes, more than the {MaxMemberSize}-byte limit");
+            byte[] contents = new byte[length];
+            data.ReadExactly(contents);
+            found = new DebMember(name, contents);
+            return false;
+        });
+        return found ?? throw new KernelImageException($"{source}: no ./boot/vmlinuz-* file in the package");
+    }
+
+    /// <summary>
+    /// Streams the package's regular files whose path (without the leading "./") <paramref name="wanted"/> accepts to
+    /// <paramref name="visit"/> (path, length, data), in archive order, until it returns false.
+    /// </summary>
+    public static void ForEachFile(byte[] deb, string source, Func<string, bool> wanted, Func<string, long, Stream, bool> visit)
+    {
         var (name, start, length) = FindDataTar(deb, source);
         string where = $"{source}:{name}";
         var kind = name == "data.tar" ? CompressionKind.None : CompressionMagic.Detect(deb.AsSpan(start, length));
@@ -35,25 +54,20 @@ public static class DebArchive
             using var reader = new TarReader(tar);
             while (reader.GetNextEntry() is { } entry)
             {
-                if (!IsVmlinuz(entry))
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                     continue;
-                if (entry.Length > MaxMemberSize)
-                    throw new KernelImageException($"{where}: {entry.Name} is {entry.Length} bytes, more than the {MaxMemberSize}-byte limit");
-                byte[] contents = new byte[entry.Length];
-                (entry.DataStream ?? Stream.Null).ReadExactly(contents);
-                return new DebMember(entry.Name, contents);
+                string path = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                if (wanted(path) && !visit(path, entry.Length, entry.DataStream ?? Stream.Null))
+                    return;
             }
         }
         catch (Exception e) when (e is not KernelImageException and not OutOfMemoryException)
         {
             throw new KernelImageException($"{where}: corrupt {kind.Value.Name()} tar data: {e.Message}", e);
         }
-        throw new KernelImageException($"{where}: no ./boot/vmlinuz-* file in the package");
     }
 
-    private static bool IsVmlinuz(TarEntry entry) =>
-        entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile
-        && (entry.Name.StartsWith("./boot/vmlinuz-", StringComparison.Ordinal) || entry.Name.StartsWith("boot/vmlinuz-", StringComparison.Ordinal));
+    private static bool IsVmlinuz(string path) => path.StartsWith("boot/vmlinuz-", StringComparison.Ordinal);
 
     /// <summary>Walks the ar members: 60-byte headers (name 16, mtime 12, uid 6, gid 6, mode 8, size 10, "`\n"), data padded to even offsets.</summary>
     private static (string Name, int Start, int Length) FindDataTar(byte[] deb, string source)

@@ -1,3 +1,5 @@
+using Vmspec.GuestKernels.Boot;
+
 namespace Vmspec.Runtime.Boot;
 
 /// <summary>What to boot a kernel with: its command line, an optional initramfs and the memory map.</summary>

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.X86;
 
+using Vmspec.GuestKernels.Boot;
+
 namespace Vmspec.Runtime.Boot;
 
 /// <summary>

@@ -7,6 +7,8 @@ using Vmspec.Runtime.Selftesting;
 using Vmspec.Runtime.X86;
 using Vmspec.Runtime.Tests.Support;
 
+using Vmspec.GuestKernels.Boot;
+
 namespace Vmspec.Runtime.Tests.Boot;
 
 /// <summary>Boots the synthetic kernel through LinuxLoader and VmBuilder on real /dev/kvm (skipped where KVM is unavailable).</summary>

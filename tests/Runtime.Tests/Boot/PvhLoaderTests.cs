@@ -3,6 +3,8 @@ using System.Text;
 using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.X86;
 
+using Vmspec.GuestKernels.Boot;
+
 namespace Vmspec.Runtime.Tests.Boot;
 
 public sealed class PvhLoaderTests

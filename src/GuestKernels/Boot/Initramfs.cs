@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Vmspec.Runtime.Boot;
+namespace Vmspec.GuestKernels.Boot;
 
 /// <summary>
 /// A reproducible initramfs: a newc ("070701") cpio archive as the kernel's initramfs unpacker reads it, with entries

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Vmspec.Runtime.Boot;
+using Vmspec.GuestKernels.Boot;
 
-namespace Vmspec.Runtime.Tests.Boot;
+namespace Vmspec.GuestKernels.Tests;
 
 public sealed class InitramfsTests
 {
@@ -54,11 +54,12 @@ public sealed class InitramfsTests
     [Fact]
     public void Init_archive_has_console_root_and_an_executable_init()
     {
-        var entries = NewcReader.Read(Initramfs.WithInit(InitProgram.Build()).Build());
+        byte[] init = "#!/bin/sh\n"u8.ToArray();
+        var entries = NewcReader.Read(Initramfs.WithInit(init).Build());
 
         Assert.Equal(["dev", "dev/console", "init", "root", "TRAILER!!!"], entries.Select(e => e.Name));
         Assert.Equal(0x81EDu, entries[2].Mode);
-        Assert.Equal(InitProgram.Build(), entries[2].Data);
+        Assert.Equal(init, entries[2].Data);
     }
 
     [Theory]

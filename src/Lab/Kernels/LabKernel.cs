@@ -1,0 +1,21 @@
+namespace Vmspec.Lab.Kernels;
+
+/// <summary>
+/// A host kernel the lab boots: its bzImage and its modules folder (lib/modules/RELEASE, holding kernel/**.ko[.xz|.zst|.gz]
+/// and modules.builtin), as a Debian package unpacks them or a kernel developer's `make modules_install` leaves them.
+/// </summary>
+public sealed record LabKernel(string Name, string BzImagePath, string ModulesDirectory)
+{
+    /// <summary>The kernel release, the name of the modules folder (e.g. 6.12.117+deb12-amd64).</summary>
+    public string Release => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModulesDirectory));
+
+    /// <summary>Throws unless both paths exist.</summary>
+    public LabKernel Validate()
+    {
+        if (!File.Exists(BzImagePath))
+            throw new LabException($"host kernel {Name}: bzImage {BzImagePath} does not exist");
+        if (!Directory.Exists(ModulesDirectory))
+            throw new LabException($"host kernel {Name}: modules folder {ModulesDirectory} does not exist");
+        return this;
+    }
+}

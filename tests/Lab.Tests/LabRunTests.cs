@@ -1,0 +1,44 @@
+using System.Text;
+using Vmspec.Lab.Qemu;
+using Vmspec.Lab.Running;
+
+namespace Vmspec.Lab.Tests;
+
+/// <summary>Real lab runs: QEMU boots the pinned host kernel and runs a command on its KVM.</summary>
+public sealed class LabRunTests
+{
+    private static async Task<(LabResult Result, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> command,
+        Func<LabRunOptions, LabRunOptions>? adjust = null)
+    {
+        var kernel = await LabKernels.Debian612();
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+        var options = new LabRunOptions
+        {
+            Kernel = kernel,
+            Command = command,
+            WorkingDirectory = Environment.CurrentDirectory,
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin", ["LAB_WORD"] = "it's \"quoted\" $HOME" },
+            Accel = LabAccel.Tcg,
+            Timeout = TimeSpan.FromMinutes(3),
+            StandardOutput = stdout,
+            StandardError = stderr,
+        };
+        var result = await LabRunner.RunAsync(adjust?.Invoke(options) ?? options, TestContext.Current.CancellationToken);
+        return (result, Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()));
+    }
+
+    [Fact]
+    public async Task Runs_the_command_on_the_host_kernel_with_kvm_and_returns_its_status_and_output()
+    {
+        var (result, stdout, stderr) = await RunAsync(["/bin/sh", "-c",
+            "uname -r; pwd; echo \"$LAB_WORD\"; test -c /dev/kvm && echo kvm; cat /sys/module/kvm_amd/parameters/npt; echo oops >&2; exit 7"]);
+
+        Assert.True(result.Outcome == LabOutcome.Exited, $"{result.Error}\n{string.Join('\n', result.ConsoleTail)}");
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal("6.12.117+deb12-amd64", result.KernelRelease);
+        Assert.Equal($"6.12.117+deb12-amd64\n{Environment.CurrentDirectory}\nit's \"quoted\" $HOME\nkvm\nY\n", stdout);
+        Assert.Equal("oops\n", stderr);
+        Assert.NotNull(result.BootTime);
+    }
+}

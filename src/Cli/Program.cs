@@ -19,6 +19,7 @@ internal static class Program
             VerifyCommand.Create(),
             ExplainCommand.Create(),
             FetchCommand.Create(),
+            LabCommand.Create(),
             BenchCommand.Create(),
         };
         try

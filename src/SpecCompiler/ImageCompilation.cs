@@ -59,7 +59,7 @@ public static class ImageCompilation
 
     private static CompiledImage? CompileImage(string path, string? text, string? repositoryRoot, DiagnosticBag diagnostics)
     {
-        text ??= ReadText(path, diagnostics);
+        text ??= SourceText.Read(path, diagnostics);
         if (text is null || YamlLoader.Load(path, text, diagnostics) is not { } node)
             return null;
         if (node is not YamlMapping root)
@@ -70,6 +70,11 @@ public static class ImageCompilation
         if (root.Find("kind")?.Value is { } kind && Text(kind) is SpecLanguage.SpecKind or SpecLanguage.BaseKind)
         {
             diagnostics.Add(kind.Location, "kind", $"{path} is a spec: specs belong in specs/ and are compiled by SpecCompilation; images/ holds ImageSpec files");
+            return null;
+        }
+        if (root.Find("kind")?.Value is { } hostKind && Text(hostKind) == HostLanguage.HostKind)
+        {
+            diagnostics.Add(hostKind.Location, "kind", $"{path} is a host kernel: HostKernel files belong in specs/{HostLanguage.HostsDirectory}/ and are loaded by HostKernelCatalog; images/ holds ImageSpec files");
             return null;
         }
         new ShapeChecker(diagnostics, requireFields: true).Check(root, ImageLanguage.Root, "");
@@ -85,25 +90,5 @@ public static class ImageCompilation
             return null;
         var bytes = ImagePlanWriter.Write(image.Plan, out var digest);
         return new CompiledImage(image.Plan.Name, path, image.Plan, bytes, digest, image.Cases);
-    }
-
-    private static string? ReadText(string path, DiagnosticBag diagnostics)
-    {
-        var at = new SourceLocation(path, 1, 1);
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                diagnostics.Add(at, "", $"file '{path}' does not exist");
-            else if (info.Length > SyntaxLimits.MaxFileBytes)
-                diagnostics.Add(at, "", $"file '{path}' is larger than the {SyntaxLimits.MaxFileBytes} byte limit");
-            else
-                return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            diagnostics.Add(at, "", $"cannot read '{path}': {e.Message}");
-        }
-        return null;
     }
 }

@@ -25,12 +25,13 @@ public static class SpecCompilation
     /// <summary>
     /// Compiles every *.yaml and *.yml below <paramref name="directory"/> in ordinal path order.
     /// VmSpecBase files are checked but yield no cases; two cases with one name are an error.
+    /// Host kernels (<c>kind: HostKernel</c>, in specs/hosts/) are no specs and are passed over.
     /// </summary>
     public static CompileResult CompileDirectory(string directory)
     {
         if (!Directory.Exists(directory))
             return new CompileResult([new Diagnostic(new SourceLocation(directory, 1, 1), "", "directory does not exist")], []);
-        var files = YamlFiles.Below(directory);
+        var files = SpecFiles.Below(directory);
 
         var diagnostics = new DiagnosticBag();
         var cases = new List<CompiledCase>();
@@ -72,6 +73,12 @@ public static class SpecCompilation
         {
             diagnostics.Add(kind.Location, "kind",
                 $"{path} is an image definition: ImageSpec files belong in images/ and are compiled by ImageCompilation, not with the specs");
+            return compiled;
+        }
+        if (leaf.Root.Find("kind")?.Value is { } hostKind && Text(hostKind) == HostLanguage.HostKind)
+        {
+            diagnostics.Add(hostKind.Location, "kind",
+                $"{path} is a host kernel: HostKernel files belong in specs/{HostLanguage.HostsDirectory}/ and are loaded by HostKernelCatalog (--host), not compiled as specs");
             return compiled;
         }
         CheckHeaders(chain, diagnostics);

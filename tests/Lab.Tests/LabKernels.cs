@@ -17,6 +17,10 @@ internal static class LabKernels
     private static readonly Lazy<Task<LabKernel>> Debian612Kernel = new(() => DebianLabKernels.PrepareAsync("debian-6.12", Debian612Package));
     private static readonly Lazy<Task<LabKernel>> Debian61Kernel = new(() => DebianLabKernels.PrepareAsync("debian-6.1", Debian61Package));
 
-    public static Task<LabKernel> Debian612() => Debian612Kernel.Value;
-    public static Task<LabKernel> Debian61() => Debian61Kernel.Value;
+    public static Task<LabKernel> Prepare(string host) => host switch
+    {
+        "debian-6.12" => Debian612Kernel.Value,
+        "debian-6.1" => Debian61Kernel.Value,
+        _ => throw new ArgumentException($"no pinned host kernel {host}"),
+    };
 }

@@ -8,9 +8,9 @@ namespace Vmspec.Lab.Tests;
 public sealed class LabRunTests
 {
     private static async Task<(LabResult Result, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> command,
-        Func<LabRunOptions, LabRunOptions>? adjust = null)
+        Func<LabRunOptions, LabRunOptions>? adjust = null, string host = "debian-6.12")
     {
-        var kernel = await LabKernels.Debian612();
+        var kernel = await LabKernels.Prepare(host);
         using var stdout = new MemoryStream();
         using var stderr = new MemoryStream();
         var options = new LabRunOptions
@@ -40,5 +40,17 @@ public sealed class LabRunTests
         Assert.Equal($"6.12.117+deb12-amd64\n{Environment.CurrentDirectory}\nit's \"quoted\" $HOME\nkvm\nY\n", stdout);
         Assert.Equal("oops\n", stderr);
         Assert.NotNull(result.BootTime);
+    }
+
+    [Theory]
+    [InlineData("debian-6.12", "6.12.117+deb12-amd64")]
+    [InlineData("debian-6.1", "6.1.0-56-amd64")]
+    public async Task Each_pinned_host_kernel_boots_with_kvm_amd_loaded(string host, string release)
+    {
+        var (result, stdout, _) = await RunAsync(["/bin/sh", "-c", "uname -r; test -c /dev/kvm && echo kvm; cat /sys/module/kvm_amd/initstate"], host: host);
+
+        Assert.True(result.Outcome == LabOutcome.Exited, $"{result.Error}\n{string.Join('\n', result.ConsoleTail)}");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"{release}\nkvm\nlive\n", stdout);
     }
 }

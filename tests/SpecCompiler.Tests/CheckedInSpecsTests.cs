@@ -1,3 +1,4 @@
+using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Plan;
 using Vmspec.SpecCompiler.Schema;
@@ -58,13 +59,53 @@ public sealed class CheckedInSpecsTests
     }
 
     [Fact]
-    public void Every_spec_points_its_editor_at_the_schema_by_a_relative_path()
+    public void Every_spec_and_host_kernel_points_its_editor_at_its_schema_by_a_relative_path()
     {
         foreach (var file in Directory.EnumerateFiles(TestFiles.SpecsDir, "*.yaml", SearchOption.AllDirectories))
         {
-            var schema = Path.GetRelativePath(Path.GetDirectoryName(file)!, Path.Join(TestFiles.SpecsDir, "schema", SchemaGenerator.FileName));
+            var schemaFile = SpecFiles.IsSpec(file) ? SchemaGenerator.FileName : SchemaGenerator.HostFileName;
+            var schema = Path.GetRelativePath(Path.GetDirectoryName(file)!, Path.Join(TestFiles.SpecsDir, "schema", schemaFile));
             Assert.Equal($"# yaml-language-server: $schema={schema.Replace('\\', '/')}", File.ReadLines(file).First());
         }
+    }
+
+    [Fact]
+    public void Checked_in_host_schema_equals_the_generated_one()
+    {
+        var path = Path.Join(TestFiles.SpecsDir, "schema", SchemaGenerator.HostFileName);
+        if (Environment.GetEnvironmentVariable("VMSPEC_UPDATE_SCHEMA") == "1")
+            SchemaGenerator.WriteHostTo(path);
+
+        Assert.Equal(SchemaGenerator.GenerateHost(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Checked_in_host_kernels_load_and_debian_6_12_is_the_default()
+    {
+        var result = HostKernelCatalog.Load(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory));
+
+        Assert.True(result.Succeeded, HostFiles.Errors(result));
+        var catalog = result.Catalog!;
+        Assert.Equal(["debian-6.1", "debian-6.12"], catalog.Names);
+        Assert.Equal("debian-6.12", catalog.Default?.Name);
+        Assert.Equal(
+            new DebianHostKernel("linux-image-6.12.117+deb12-amd64-unsigned", "6.12.117-1~deb12u1", "5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46"),
+            catalog.Default?.Source);
+        Assert.Equal(
+            new DebianHostKernel("linux-image-6.1.0-56-amd64-unsigned", "6.1.192-2", "530631662c9ad84758eca2d7609cf40623309afd4bccbeb563f33e9c7f220bdf"),
+            catalog.Find("debian-6.1").Host?.Source);
+        Assert.All(catalog.Hosts, h => Assert.False(string.IsNullOrWhiteSpace(h.Description)));
+    }
+
+    [Fact]
+    public void Checked_in_host_kernels_are_no_specs()
+    {
+        var hosts = Directory.EnumerateFiles(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory), "*.yaml").ToArray();
+
+        Assert.Equal(2, hosts.Length);
+        Assert.All(hosts, h => Assert.False(SpecFiles.IsSpec(h), h));
+        Assert.DoesNotContain(SpecCompilation.CompileDirectory(TestFiles.SpecsDir).Cases,
+            c => Path.GetFullPath(c.SourceFile).StartsWith(Path.Join(TestFiles.SpecsDir, "hosts"), StringComparison.Ordinal));
     }
 
     [Fact]

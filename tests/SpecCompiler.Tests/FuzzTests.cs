@@ -11,6 +11,12 @@ public sealed class FuzzTests
 {
     private static readonly string[] SpecFiles = Directory
         .EnumerateFiles(TestFiles.SpecsDir, "*.yaml", SearchOption.AllDirectories)
+        .Where(Language.SpecFiles.IsSpec)
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    private static readonly string[] HostFiles = Directory
+        .EnumerateFiles(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory), "*.yaml")
         .Order(StringComparer.Ordinal)
         .ToArray();
 
@@ -68,6 +74,20 @@ public sealed class FuzzTests
         Fragment.Array[0, 40]
             .Select(parts => string.Concat(parts))
             .Sample(text => AssertWellBehaved(Path.Join(TestFiles.SpecsDir, "fuzz.yaml"), text), iter: 1000, threads: 1);
+
+    [Fact]
+    public void Mutated_host_kernels_never_throw() =>
+        Gen.Select(Gen.Int[0, HostFiles.Length - 1], Mutations)
+            .Sample(input =>
+            {
+                var (file, mutations) = input;
+                var text = Mutate(File.ReadAllText(HostFiles[file]), mutations);
+                var watch = Stopwatch.StartNew();
+                var result = HostKernelCompiler.CompileText(HostFiles[file], text);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+                Assert.True(result.Diagnostics.Count > 0 != result.Host is not null, "expected either diagnostics or a host kernel");
+                Assert.All(result.Diagnostics, d => Assert.True(d.Location.Line >= 1 && d.Location.Column >= 1, d.ToString()));
+            }, iter: 400, threads: 1);
 
     [Fact]
     public void Mutated_image_definitions_never_throw()

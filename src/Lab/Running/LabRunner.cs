@@ -84,6 +84,8 @@ public static class LabRunner
             }
 
             var console = ConsoleLog.ReadLines(machine.ConsoleLog);
+            if (options.ConsoleLogCopy is { } copy && File.Exists(machine.ConsoleLog))
+                File.Copy(machine.ConsoleLog, copy, overwrite: true);
             string errors = await qemuErrors.ConfigureAwait(false);
             LabResult Result(LabOutcome outcome, string? error) => new(outcome, outcome == LabOutcome.Exited ? status.ExitCode : null,
                 error, status.Release, accel.Name(), qemu.Version, status.ReadyAt, clock.Elapsed, ConsoleLog.Tail(console, ConsoleTailLines));

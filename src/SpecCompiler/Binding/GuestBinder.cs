@@ -96,7 +96,7 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         {
             if (Get(kernelNode, "sha256") is { } stray)
                 error(stray, "guest.linux.kernel.sha256", "a Debian kernel's hash goes in debian.sha256");
-            if (Text(Get(debian, "package")) is { } package && Text(Get(debian, "version")) is { } version && Text(Get(debian, "sha256")) is { } hash)
+            if (DebianPackageBinder.Bind(debian) is (var package, var version, var hash))
                 kernel = new DebianKernel(package, version, hash);
         }
         else if (Get(kernelNode, "path") is { } pathNode)

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
+using Vmspec.SpecCompiler.Language;
 
 namespace Vmspec.SpecCompiler.Images;
 
 /// <summary>
 /// Expands one glob of an image definition. The leading segments without wildcards (which may
 /// climb with '..') name the directory to search; the rest is matched by FileSystemGlobbing
-/// ('*' within a name, '**' across directories), case-sensitively.
+/// ('*' within a name, '**' across directories), case-sensitively. Wildcards match specs only
+/// (<see cref="SpecFiles.IsSpec"/>: host kernels in specs/hosts/ are passed over); a glob without
+/// wildcards names its file whatever it is, so naming a host kernel is an error of its compilation.
 /// </summary>
 internal static class SpecGlob
 {
@@ -25,6 +28,7 @@ internal static class SpecGlob
         matcher.AddInclude(string.Join('/', segments.Skip(literal)));
         return matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(directory))).Files
             .Select(f => Path.GetFullPath(Path.Join(directory, f.Path)))
+            .Where(SpecFiles.IsSpec)
             .Order(StringComparer.Ordinal)
             .ToArray();
     }

@@ -103,14 +103,20 @@ internal static class SpecLanguage
         new("sha256", Sha256, Required: true),
     ]);
 
+    /// <summary>
+    /// A Debian linux-image package pinned by name, version and the .deb's SHA-256. Guest kernels
+    /// (<c>guest.linux.kernel.debian</c>) and host kernels (<see cref="HostLanguage"/>) share it.
+    /// </summary>
+    internal static readonly ObjectShape DebianPackage = new("A Debian linux-image package.",
+    [
+        new("package", new StringShape("package name", "^[a-z0-9][a-z0-9+.-]{1,127}$", 128), Required: true),
+        new("version", new StringShape("package version", "^[A-Za-z0-9.+~:-]{1,64}$", 64), Required: true),
+        new("sha256", Sha256 with { Description = "lower-case hex SHA-256 of the .deb" }, Required: true),
+    ]);
+
     private static readonly ObjectShape Kernel = new("The kernel image: a Debian package or a file.",
     [
-        new("debian", new ObjectShape("A Debian linux-image package.",
-        [
-            new("package", new StringShape("package name", "^[a-z0-9][a-z0-9+.-]{1,127}$", 128), Required: true),
-            new("version", new StringShape("package version", "^[A-Za-z0-9.+~:-]{1,64}$", 64), Required: true),
-            new("sha256", Sha256 with { Description = "lower-case hex SHA-256 of the .deb" }, Required: true),
-        ])),
+        new("debian", DebianPackage),
         new("path", RelativePath),
         new("sha256", Sha256),
     ], ExactlyOneOf: ["debian", "path"]);

@@ -5,21 +5,26 @@ using Vmspec.SpecCompiler.Shapes;
 namespace Vmspec.SpecCompiler.Schema;
 
 /// <summary>
-/// Emits the JSON Schemas (draft 2020-12) of the spec language (<see cref="SpecLanguage.Root"/>) and of
-/// image definitions (<see cref="ImageLanguage.Root"/>), as canonical JSON so the checked-in
-/// specs/schema/vmspec-v1.schema.json and images/schema/vmspec-image-v1.schema.json compare byte for byte.
+/// Emits the JSON Schemas (draft 2020-12) of the spec language (<see cref="SpecLanguage.Root"/>), of
+/// image definitions (<see cref="ImageLanguage.Root"/>) and of host kernels (<see cref="HostLanguage.Root"/>),
+/// as canonical JSON so the checked-in specs/schema/vmspec-v1.schema.json, images/schema/vmspec-image-v1.schema.json
+/// and specs/schema/vmspec-host-v1.schema.json compare byte for byte.
 /// Editors use it for completion; the compiler stays the authority (cross-field rules are not in it).
 /// </summary>
 public static class SchemaGenerator
 {
     public const string FileName = "vmspec-v1.schema.json";
     public const string ImageFileName = "vmspec-image-v1.schema.json";
+    public const string HostFileName = "vmspec-host-v1.schema.json";
 
     /// <summary>Writes the spec schema to <paramref name="path"/> through a temp file and a rename.</summary>
     public static void WriteTo(string path) => WriteAtomically(path, Generate());
 
     /// <summary>Writes the image definition schema to <paramref name="path"/> through a temp file and a rename.</summary>
     public static void WriteImageTo(string path) => WriteAtomically(path, GenerateImage());
+
+    /// <summary>Writes the host kernel schema to <paramref name="path"/> through a temp file and a rename.</summary>
+    public static void WriteHostTo(string path) => WriteAtomically(path, GenerateHost());
 
     public static byte[] Generate()
     {
@@ -44,6 +49,15 @@ public static class SchemaGenerator
         var root = new ShapeSchema(matrixReferences: false).Object(ImageLanguage.Root, requireFields: true)
             .Set("$schema", DraftUri)
             .Set("title", "vmspec v1 image definition");
+        return CanonicalJson.Serialize(root);
+    }
+
+    /// <summary>The schema of host kernels (kind HostKernel): no extends, no matrix, so every required key is required.</summary>
+    public static byte[] GenerateHost()
+    {
+        var root = new ShapeSchema(matrixReferences: false).Object(HostLanguage.Root, requireFields: true)
+            .Set("$schema", DraftUri)
+            .Set("title", "vmspec v1 host kernel");
         return CanonicalJson.Serialize(root);
     }
 

@@ -10,7 +10,7 @@ namespace Vmspec.Lab.Kernels;
 /// </summary>
 public static class DebianLabKernels
 {
-    private const string ReadyMarker = ".complete";
+    private const string ReadyMarker = ".complete", PvhVmlinuxFile = "vmlinux-pvh";
 
     public static async Task<LabKernel> PrepareAsync(string name, DebianKernelPackage package, string? cacheDirectory = null,
         Action<string>? progress = null, CancellationToken cancellationToken = default)
@@ -53,6 +53,9 @@ public static class DebianLabKernels
             });
             if (!File.Exists(Path.Combine(staging, "vmlinuz")))
                 throw new LabException($"{deb}: no boot/vmlinuz-* in the package: not a linux-image package");
+            string vmlinuz = Path.Combine(staging, "vmlinuz");
+            if (PvhVmlinux.Extract(File.ReadAllBytes(vmlinuz), vmlinuz) is { } vmlinux)
+                File.WriteAllBytes(Path.Combine(staging, PvhVmlinuxFile), vmlinux);
             if (!Directory.Exists(Path.Combine(staging, "lib", "modules")))
                 throw new LabException($"{deb}: no lib/modules/ in the package: a host kernel needs its kvm modules");
             File.WriteAllText(Path.Combine(staging, ReadyMarker), "");
@@ -76,7 +79,8 @@ public static class DebianLabKernels
         string[] releases = Directory.GetDirectories(Path.Combine(unpacked, "lib", "modules"));
         if (releases.Length != 1)
             throw new LabException($"{unpacked}: expected one lib/modules/RELEASE folder, found {releases.Length}");
-        return new LabKernel(name, Path.Combine(unpacked, "vmlinuz"), releases[0]).Validate();
+        string vmlinux = Path.Combine(unpacked, PvhVmlinuxFile);
+        return new LabKernel(name, Path.Combine(unpacked, "vmlinuz"), releases[0]) { PvhVmlinuxPath = File.Exists(vmlinux) ? vmlinux : null }.Validate();
     }
 
     private static bool IsWanted(string path) =>

@@ -6,6 +6,12 @@ namespace Vmspec.Lab.Kernels;
 /// </summary>
 public sealed record LabKernel(string Name, string BzImagePath, string ModulesDirectory)
 {
+    /// <summary>The bzImage's uncompressed vmlinux with a PVH entry, when prepared: QEMU boots it faster.</summary>
+    public string? PvhVmlinuxPath { get; init; }
+
+    /// <summary>What QEMU's -kernel gets.</summary>
+    public string BootImagePath => PvhVmlinuxPath ?? BzImagePath;
+
     /// <summary>The kernel release, the name of the modules folder (e.g. 6.12.117+deb12-amd64).</summary>
     public string Release => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModulesDirectory));
 

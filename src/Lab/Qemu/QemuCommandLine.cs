@@ -22,7 +22,7 @@ public sealed record QemuMachine(
 /// </summary>
 public static class QemuCommandLine
 {
-    public const string KernelCommandLine = "console=ttyS0 printk.time=1 panic=-1 oops=panic rdinit=/init";
+    public const string KernelCommandLine = "console=ttyS0 quiet printk.time=1 panic=-1 oops=panic rdinit=/init";
 
     public static IReadOnlyList<string> Build(QemuMachine machine)
     {

@@ -39,7 +39,7 @@ public static class LabRunner
             using var outPort = new PortPump(Path.Combine(folder.FullName, "out.sock"));
             using var errPort = new PortPump(Path.Combine(folder.FullName, "err.sock"));
             using var statusPort = new PortPump(Path.Combine(folder.FullName, "status.sock"));
-            var machine = new QemuMachine(accel, kernel.BzImagePath, initramfs, options.MemoryMiB,
+            var machine = new QemuMachine(accel, kernel.BootImagePath, initramfs, options.MemoryMiB,
                 Path.Combine(folder.FullName, "console.log"), outPort.SocketPath, errPort.SocketPath, statusPort.SocketPath,
                 outputs, File.Exists(QbootFirmware) ? QbootFirmware : null);
 

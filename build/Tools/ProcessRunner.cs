@@ -49,4 +49,33 @@ internal static class ProcessRunner
             throw new BuildException($"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with code {process.ExitCode}: {(await error).Trim()}");
         return await output;
     }
+
+    private static readonly Lock ConsoleLock = new();
+
+    /// <summary>Runs a tool with its stdout and stderr lines written to our stdout behind <paramref name="prefix"/>, so
+    /// that tools running side by side stay readable.</summary>
+    public static async Task<int> RunPrefixedAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string prefix,
+        string? unset = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        if (unset is not null)
+            start.Environment.Remove(unset);
+        using var process = Process.Start(start) ?? throw new BuildException($"Could not start '{fileName}'");
+        async Task Copy(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync() is { } line)
+                lock (ConsoleLock)
+                    Console.Out.WriteLine(prefix + line);
+        }
+        await Task.WhenAll(Copy(process.StandardOutput), Copy(process.StandardError), process.WaitForExitAsync());
+        return process.ExitCode;
+    }
 }

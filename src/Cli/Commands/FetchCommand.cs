@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Vmspec.Cli.Lab;
 using Vmspec.Cli.Specs;
+using Vmspec.Lab;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.SpecCompiler.Model;
@@ -12,7 +14,7 @@ internal static class FetchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs into the cache (${DebianKernelPackage.CacheEnvironmentVariable}, default {DebianKernelPackage.DefaultCacheDirectory})") { paths };
+        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs and specs/hosts into the cache (${DebianKernelPackage.CacheEnvironmentVariable}, default {DebianKernelPackage.DefaultCacheDirectory})") { paths };
         command.SetAction(async (parse, cancellation) =>
         {
             var result = SpecInputs.Compile(parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"]);
@@ -44,8 +46,29 @@ internal static class FetchCommand
                 }
             }
             Console.WriteLine($"{packages.Count - failures} of {packages.Count} kernel package(s) ready");
-            return failures == 0 ? 0 : 1;
+            return failures == 0 && await FetchHostKernelsAsync(cancellation) ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The lab's host kernels (specs/hosts), fetched, verified and unpacked, when that folder exists.</summary>
+    private static async Task<bool> FetchHostKernelsAsync(CancellationToken cancellation)
+    {
+        if (!Directory.Exists(HostKernels.Directory))
+            return true;
+        try
+        {
+            foreach (var host in HostKernels.LoadCatalog().Hosts)
+            {
+                var kernel = await HostKernels.PrepareAsync(host, message => Console.WriteLine($"{host.Name}: {message}"), cancellation);
+                Console.WriteLine($"host kernel {host.Name} ready: {kernel.Release}  {kernel.BootImagePath}");
+            }
+            return true;
+        }
+        catch (LabException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return false;
+        }
     }
 }

@@ -18,6 +18,7 @@ internal sealed partial class Build
             await BenchSpecsAsync();
             await BenchKernelsAsync();
             await BenchImagesAsync();
+            await BenchLabAsync();
         });
 
     private static async Task BenchSpecsAsync()

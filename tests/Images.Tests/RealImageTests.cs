@@ -42,11 +42,12 @@ public sealed class RealImageTests : IDisposable
         var run = await new ContainerVerifier(docker).RunAsync(archive, new ContainerRunOptions { ResultsDirectory = _temp.Combine("container") },
             TestContext.Current.CancellationToken);
         var specs = image.Plan.SpecFiles.Select(f => Path.Combine(root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal));
-        var host = RunOnHost(vmspec, ["verify", .. specs, "--results", _temp.Combine("host")]);
+        var host = RunOnHost(vmspec, ["verify", .. specs, "--host", "native", "--results", _temp.Combine("host")]);
 
         Assert.Equal(host, run.ExitCode);
         Assert.Equal(Comparable(_temp.Combine("host", "results.json")), Comparable(_temp.Combine("container", "results.json")));
-        Assert.Equal(image.Cases.Count, JsonDocument.Parse(File.ReadAllBytes(_temp.Combine("container", "results.json"))).RootElement.GetProperty("cases").GetArrayLength());
+        var containerRun = Assert.Single(JsonDocument.Parse(File.ReadAllBytes(_temp.Combine("container", "results.json"))).RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal(image.Cases.Count, containerRun.GetProperty("cases").GetArrayLength());
     }
 
     private static int RunOnHost(string vmspec, string[] arguments)
@@ -62,19 +63,19 @@ public sealed class RealImageTests : IDisposable
     }
 
     /// <summary>
-    /// Per case: name, status and every check — without durations (timings differ by nature) and
+    /// Per host run and case: name, status and every check — without durations (timings differ by nature) and
     /// without skip reasons, whose wording depends on what the process can see (a container has no /dev/kmsg).
     /// </summary>
     private static IReadOnlyList<string> Comparable(string resultsJson)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(resultsJson));
-        return document.RootElement.GetProperty("cases").EnumerateArray().Select(c =>
+        return document.RootElement.GetProperty("runs").EnumerateArray().SelectMany(run => run.GetProperty("cases").EnumerateArray().Select(c =>
         {
             var status = c.GetProperty("status").GetString();
             var checks = c.GetProperty("checks").EnumerateArray().Select(k => status == "skipped"
                 ? $"{k.GetProperty("name").GetString()}:{k.GetProperty("status").GetString()}"
                 : $"{k.GetProperty("name").GetString()}:{k.GetProperty("status").GetString()}:{k.GetProperty("expected").GetString()}:{k.GetProperty("observed").GetString()}");
-            return $"{c.GetProperty("name").GetString()} {status} [{string.Join("; ", checks)}] {c.GetProperty("asyncPf")}";
-        }).ToList();
+            return $"{run.GetProperty("host").GetProperty("name").GetString()} {c.GetProperty("name").GetString()} {status} [{string.Join("; ", checks)}] {c.GetProperty("asyncPf")}";
+        })).ToList();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.CommandLine;
 using Vmspec.Cli.Lab;
 using Vmspec.Lab;
@@ -33,7 +32,7 @@ internal static class LabCommand
                     Kernel = await PrepareAsync(parse.GetValue(host), cancellation),
                     Command = parse.GetValue(command)!,
                     WorkingDirectory = Environment.CurrentDirectory,
-                    Environment = CurrentEnvironment(),
+                    Environment = LabEnvironment.Current(),
                     OutputFolders = parse.GetValue(outputs) ?? [],
                     Accel = LabAccelChoice.Parse(parse.GetValue(accel)!),
                     Timeout = Durations.Parse(parse.GetValue(timeout)!, "--timeout"),
@@ -60,17 +59,6 @@ internal static class LabCommand
 
     private static async Task<Vmspec.Lab.Kernels.LabKernel> PrepareAsync(string? host, CancellationToken cancellation) =>
         await HostKernels.PrepareAsync(HostKernels.Find(host), message => Console.Error.WriteLine($"vmspec lab: {message}"), cancellation);
-
-    private static Dictionary<string, string> CurrentEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            environment[(string)entry.Key] = (string?)entry.Value ?? "";
-        // The shell's own bookkeeping, not the caller's settings.
-        foreach (string name in (string[])["PWD", "OLDPWD", "SHLVL", "_"])
-            environment.Remove(name);
-        return environment;
-    }
 
     private static void Report(LabResult result)
     {

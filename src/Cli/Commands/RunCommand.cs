@@ -28,8 +28,8 @@ internal static class RunCommand
             return 1;
         var host = HostProbe.Probe();
         var session = new VerifySession(host, jobs: 1, TextWriter.Null);
-        var report = new VerifyReport(KvmFlavours.Name(host.Flavour), host.Available, host.Available ? null : host.Reason,
-            cases.Select(session.RunOne).ToList());
+        var run = new HostRun(NativeHost.Info(host), cases.Select(session.RunOne).ToList());
+        var report = new VerifyReport([run]);
         if (json)
         {
             using var output = Console.OpenStandardOutput();
@@ -37,7 +37,7 @@ internal static class RunCommand
         }
         else
         {
-            foreach (var result in report.Cases)
+            foreach (var result in run.Cases)
             {
                 Console.WriteLine($"{result.Name}: {ResultsJsonWriter.Status(result.Status)} ({result.Duration.TotalMilliseconds:0.0} ms){(result.Reason is null ? "" : $": {result.Reason}")}");
                 foreach (var check in result.Checks)
@@ -45,7 +45,7 @@ internal static class RunCommand
             }
             Console.WriteLine(report.CountsLine);
         }
-        return report.Count(Outcome.Failed) > 0 ? 1 : 0;
+        return report.AnyFailed ? 1 : 0;
     }
 
     private static IReadOnlyList<CompiledCase>? Load(string input)

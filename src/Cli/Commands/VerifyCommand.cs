@@ -1,16 +1,21 @@
 using System.CommandLine;
 using Vmspec.Cli.Io;
+using Vmspec.Cli.Lab;
 using Vmspec.Cli.Results;
 using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.Lab;
+using Vmspec.Lab.Init;
+using Vmspec.Lab.Qemu;
+using Vmspec.Lab.Running;
 using Vmspec.Runtime.Host;
 
 namespace Vmspec.Cli.Commands;
 
 /// <summary>
-/// <c>vmspec verify [PATH...]</c>: compiles every spec, runs every case on this host in parallel,
-/// prints a table and <c>N passed, M failed, K skipped</c>; exits 1 when a case failed.
+/// <c>vmspec verify [PATH...] [--host native|all|NAME[,NAME...]]</c>: compiles every spec and runs every case on each host
+/// (this machine's KVM, or host kernels booted in the lab), prints a table with one column per host and
+/// <c>N passed, M failed, K skipped</c> over (case, host) pairs; exits 1 when a case failed on any host.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -18,41 +23,117 @@ internal static class VerifyCommand
     {
         var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
         var spec = new Option<string?>("--spec") { Description = "only the cases whose name matches this glob, e.g. 'faults*'" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "cases run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "cases run at once (on each host)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var results = new Option<string?>("--results") { Description = "directory to write results.json and junit.xml into" };
         var junit = new Option<string?>("--junit") { Description = "write JUnit XML to this file" };
         var json = new Option<bool>("--json") { Description = "print results.json to standard output instead of the table" };
-        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM") { paths, spec, jobs, results, junit, json };
-        command.SetAction(parse => Run(
+        var host = new Option<string?>("--host")
+        {
+            Description = "where the cases run: native (this machine's /dev/kvm), all (every host kernel in specs/hosts) or host kernel names, "
+                + "comma-separated, each run in the lab (default: native when /dev/kvm is usable, else the default host kernel)",
+        };
+        var accel = new Option<string>("--accel") { Description = "lab hosts: auto (KVM when /dev/kvm offers nested virtualization, else TCG), kvm or tcg", DefaultValueFactory = _ => "auto" };
+        var labTimeout = new Option<string>("--lab-timeout") { Description = "lab hosts: wall-clock limit of each lab run, boot included, e.g. 90s, 20m (0: none)", DefaultValueFactory = _ => "20m" };
+        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab")
+        {
+            paths, spec, jobs, results, junit, json, host, accel, labTimeout,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(new VerifyOptions(
             parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"],
-            parse.GetValue(spec), parse.GetValue(jobs), parse.GetValue(results), parse.GetValue(junit), parse.GetValue(json)));
+            parse.GetValue(spec), parse.GetValue(jobs), parse.GetValue(results), parse.GetValue(junit), parse.GetValue(json),
+            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!), cancellation));
         return command;
     }
 
-    private static int Run(string[] paths, string? glob, int jobs, string? resultsDirectory, string? junitPath, bool json)
+    private sealed record VerifyOptions(string[] Paths, string? Glob, int Jobs, string? ResultsDirectory, string? JunitPath, bool Json,
+        string? Host, string Accel, string LabTimeout);
+
+    private static async Task<int> RunAsync(VerifyOptions options, CancellationToken cancellation)
     {
-        var compiled = SpecInputs.Compile(paths);
+        LabAccel accel;
+        TimeSpan? labTimeout;
+        try
+        {
+            accel = LabAccelChoice.Parse(options.Accel);
+            labTimeout = Durations.Parse(options.LabTimeout, "--lab-timeout");
+        }
+        catch (Exception e) when (e is LabException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        var compiled = SpecInputs.Compile(options.Paths);
         SpecInputs.Report(compiled, Console.Error);
         if (!compiled.Succeeded)
             return 1;
-        var cases = SpecInputs.Select(compiled.Cases, glob);
+        var cases = SpecInputs.Select(compiled.Cases, options.Glob);
         if (cases.Count == 0)
         {
-            Console.Error.WriteLine($"error: no case matches '{glob}'");
+            Console.Error.WriteLine($"error: no case matches '{options.Glob}'");
             return 2;
         }
-        var host = HostProbe.Probe();
-        Console.Error.WriteLine($"vmspec verify: {cases.Count} case(s) on {KvmFlavours.Name(host.Flavour)}"
-            + (host.Available ? "" : $" (KVM unavailable: {host.Reason})") + $", {jobs} at a time");
-        var report = new VerifySession(host, jobs, Console.Error).Run(cases);
-        if (resultsDirectory is not null)
+
+        var probe = HostProbe.Probe();
+        IReadOnlyList<VerifyHost> hosts;
+        var labAccel = accel;
+        try
         {
-            AtomicFile.Write(Path.Combine(resultsDirectory, "results.json"), ResultsJsonWriter.Write(report));
-            AtomicFile.Write(Path.Combine(resultsDirectory, "junit.xml"), JUnitWriter.Write(report));
+            if (options.Host is null)
+            {
+                var (chosen, why) = HostSelection.Default(probe.Available, probe.Reason, HostKernels.LoadCatalog, LabUnavailable);
+                hosts = chosen;
+                Console.Error.WriteLine($"vmspec verify: --host {string.Join(',', hosts.Select(h => h.Name))} ({why})");
+            }
+            else
+            {
+                hosts = HostSelection.Parse(options.Host, HostKernels.LoadCatalog);
+            }
+            if (hosts.Any(h => !h.IsNative))
+                labAccel = LabAccelChoice.Resolve(accel); // --accel kvm without nested KVM: said now, not once per host
         }
-        if (junitPath is not null)
-            AtomicFile.Write(junitPath, JUnitWriter.Write(report));
-        if (json)
+        catch (Exception e) when (e is HostSelectionException or LabException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        var runs = new List<HostRun>();
+        if (hosts.Any(h => h.IsNative))
+        {
+            // Before the labs start: the native cases' timings are not disturbed by lab VMs on every core.
+            var prefixed = hosts.Count > 1;
+            var progress = prefixed ? new PrefixedWriter(Console.Error, $"[{HostInfo.NativeName}] ") : Console.Error;
+            progress.WriteLine($"vmspec verify: {cases.Count} case(s) on {KvmFlavours.Name(probe.Flavour)}"
+                + (probe.Available ? "" : $" (KVM unavailable: {probe.Reason})") + $", {options.Jobs} at a time");
+            runs.Add(new VerifySession(probe, options.Jobs, progress).Run(cases));
+        }
+        var labs = hosts.Where(h => h.Lab is not null).Select(h => h.Lab!).ToList();
+        if (labs.Count > 0)
+        {
+            Console.Error.WriteLine($"vmspec verify: {cases.Count} case(s) on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
+                + $"at most {Environment.ProcessorCount} lab VM(s) at once, accel {labAccel.Name()}{(accel == LabAccel.Auto ? " (auto)" : "")}");
+            var request = new LabVerifyRequest
+            {
+                SpecPaths = options.Paths.Select(Path.GetFullPath).ToList(),
+                Glob = options.Glob,
+                Jobs = options.Jobs,
+                Cases = cases,
+                Accel = accel,
+                Timeout = labTimeout,
+            };
+            runs.AddRange(await new LabVerifier(Console.Error).RunAsync(labs, request, cancellation));
+        }
+        var report = new VerifyReport(runs.OrderBy(r => r.Host.Name, StringComparer.Ordinal).ToList());
+
+        if (options.ResultsDirectory is not null)
+        {
+            AtomicFile.Write(Path.Combine(options.ResultsDirectory, "results.json"), ResultsJsonWriter.Write(report));
+            AtomicFile.Write(Path.Combine(options.ResultsDirectory, "junit.xml"), JUnitWriter.Write(report));
+        }
+        if (options.JunitPath is not null)
+            AtomicFile.Write(options.JunitPath, JUnitWriter.Write(report));
+        if (options.Json)
         {
             using var output = Console.OpenStandardOutput();
             output.Write(ResultsJsonWriter.Write(report));
@@ -62,6 +143,23 @@ internal static class VerifyCommand
             ResultTable.Write(report, Console.Out);
             Console.WriteLine(report.CountsLine);
         }
-        return report.Count(Outcome.Failed) > 0 ? 1 : 0;
+        if (cancellation.IsCancellationRequested)
+            return LabResult.CancelledExitCode;
+        return report.AnyFailed ? 1 : 0;
+    }
+
+    /// <summary>Null when the lab can run here, else why not (no QEMU, no static busybox).</summary>
+    private static string? LabUnavailable()
+    {
+        try
+        {
+            QemuBinary.Find();
+            StaticBusybox.Load();
+            return null;
+        }
+        catch (LabException e)
+        {
+            return e.Message;
+        }
     }
 }

@@ -5,8 +5,10 @@ using Vmspec.Runtime.AsyncPf.Verification;
 namespace Vmspec.Cli.Results;
 
 /// <summary>
-/// results.json: the host at the top, then per case name, status, checks, async #PF counts and
-/// duration. Everything but durationMs is deterministic for the same specs on the same host.
+/// results.json: <c>{"runs": [{"host": {...}, "summary": {...}, "cases": [...]}], "summary": {...}}</c>, one run per host
+/// (a run on this machine alone is a list of one), in host name order; per case name, status, checks, async #PF counts and
+/// duration. Everything but durationMs, bootMs and elapsedMs is deterministic for the same specs on the same hosts.
+/// <see cref="ResultsJsonReader"/> reads it back.
 /// </summary>
 internal static class ResultsJsonWriter
 {
@@ -16,25 +18,68 @@ internal static class ResultsJsonWriter
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
-            json.WriteStartObject("host");
-            json.WriteString("flavour", report.HostFlavour);
-            json.WriteBoolean("kvmAvailable", report.KvmAvailable);
-            if (report.KvmUnavailableReason is not null)
-                json.WriteString("reason", report.KvmUnavailableReason);
-            json.WriteEndObject();
-            json.WriteStartObject("summary");
-            json.WriteNumber("passed", report.Count(Outcome.Passed));
-            json.WriteNumber("failed", report.Count(Outcome.Failed));
-            json.WriteNumber("skipped", report.Count(Outcome.Skipped));
-            json.WriteEndObject();
-            json.WriteStartArray("cases");
-            foreach (var result in report.Cases)
-                WriteCase(json, result);
+            json.WriteStartArray("runs");
+            foreach (var run in report.Runs)
+            {
+                json.WriteStartObject();
+                WriteHost(json, run.Host);
+                WriteSummary(json, run.Count(Outcome.Passed), run.Count(Outcome.Failed), run.Count(Outcome.Skipped));
+                json.WriteStartArray("cases");
+                foreach (var result in run.Cases)
+                    WriteCase(json, result);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
             json.WriteEndArray();
+            WriteSummary(json, report.Count(Outcome.Passed), report.Count(Outcome.Failed), report.Count(Outcome.Skipped));
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    private static void WriteHost(Utf8JsonWriter json, HostInfo host)
+    {
+        json.WriteStartObject("host");
+        json.WriteString("name", host.Name);
+        json.WriteString("mode", host.Mode);
+        WriteStringOrNull(json, "kernelRelease", host.KernelRelease);
+        WriteStringOrNull(json, "flavour", host.Flavour);
+        if (host.IsLab)
+        {
+            WriteStringOrNull(json, "accel", host.Accel);
+            WriteStringOrNull(json, "qemuVersion", host.QemuVersion);
+        }
+        json.WriteBoolean("kvmAvailable", host.KvmAvailable);
+        if (host.Reason is not null)
+            json.WriteString("reason", host.Reason);
+        if (host.LabBoot is { } boot)
+            json.WriteNumber("bootMs", Milliseconds(boot));
+        if (host.LabElapsed is { } elapsed)
+            json.WriteNumber("elapsedMs", Milliseconds(elapsed));
+        if (host.LabFailure is { } failure)
+        {
+            json.WriteStartObject("labFailure");
+            json.WriteString("kind", failure.Kind);
+            json.WriteString("error", failure.Error);
+            if (failure.ExitCode is { } code)
+                json.WriteNumber("exitCode", code);
+            json.WriteStartArray("consoleTail");
+            foreach (var line in failure.ConsoleTail)
+                json.WriteStringValue(line);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter json, int passed, int failed, int skipped)
+    {
+        json.WriteStartObject("summary");
+        json.WriteNumber("passed", passed);
+        json.WriteNumber("failed", failed);
+        json.WriteNumber("skipped", skipped);
+        json.WriteEndObject();
     }
 
     private static void WriteCase(Utf8JsonWriter json, CaseResult result)
@@ -61,9 +106,19 @@ internal static class ResultsJsonWriter
         json.WriteNumber("pageReady", result.AsyncPf.PageReady);
         json.WriteNumber("wakeupAll", result.AsyncPf.WakeupAll);
         json.WriteEndObject();
-        json.WriteNumber("durationMs", Math.Round(result.Duration.TotalMilliseconds, 3));
+        json.WriteNumber("durationMs", Milliseconds(result.Duration));
         json.WriteEndObject();
     }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+            json.WriteNull(name);
+        else
+            json.WriteString(name, value);
+    }
+
+    private static double Milliseconds(TimeSpan duration) => Math.Round(duration.TotalMilliseconds, 3);
 
     public static string Status(Outcome outcome) => outcome switch
     {

@@ -10,14 +10,14 @@ namespace Vmspec.Cli.Verification;
 
 /// <summary>
 /// Runs compiled cases on this host, up to <paramref name="jobs"/> at a time, reporting each as it
-/// finishes; the report lists the cases in name order whatever order they finished in.
+/// finishes; the run lists the cases in name order whatever order they finished in.
 /// </summary>
 internal sealed class VerifySession(HostReport host, int jobs, TextWriter progress)
 {
     private readonly Lock _progressLock = new();
     private int _finished;
 
-    public VerifyReport Run(IReadOnlyList<CompiledCase> cases)
+    public HostRun Run(IReadOnlyList<CompiledCase> cases)
     {
         var results = new CaseResult[cases.Count];
         Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
@@ -25,8 +25,7 @@ internal sealed class VerifySession(HostReport host, int jobs, TextWriter progre
             results[i] = RunOne(cases[i]);
             Report(results[i], cases.Count);
         });
-        return new VerifyReport(KvmFlavours.Name(host.Flavour), host.Available, host.Available ? null : host.Reason,
-            results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
+        return new HostRun(NativeHost.Info(host), results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
     }
 
     public CaseResult RunOne(CompiledCase compiled)

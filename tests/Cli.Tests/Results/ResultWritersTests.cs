@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using Vmspec.Cli.Results;
@@ -7,58 +8,162 @@ namespace Vmspec.Cli.Tests.Results;
 
 public class ResultWritersTests
 {
-    private static readonly VerifyReport Report = new("kvm_intel", true, null,
-    [
-        new CaseResult("faults[pages=4]", "async-pf", Outcome.Passed,
-            [Check.Compare("pageNotPresent", 4, 4), Check.Compare("tokensPaired", true, true)],
-            new AsyncPfCounts(4, 4, 1), TimeSpan.FromMilliseconds(12.5)),
-        new CaseResult("enable[en=bit4]", "msr-protocol", Outcome.Failed,
-            [Check.Compare("wrmsr MSR_KVM_ASYNC_PF_EN 0x6011", "#GP", "accepted")],
-            AsyncPfCounts.None, TimeSpan.FromMilliseconds(3)),
-        CaseResult.Skipped("linux-6.12", "linux", "kvm_pvm cannot boot unmodified Linux"),
-    ]);
+    internal static readonly HostRun Native = new(
+        new HostInfo("native", "native", "6.18.44", "kvm_intel", true, null),
+        [
+            new CaseResult("enable[en=bit4]", "msr-protocol", Outcome.Failed,
+                [Check.Compare("wrmsr MSR_KVM_ASYNC_PF_EN 0x6011", "#GP", "accepted")],
+                AsyncPfCounts.None, TimeSpan.FromMilliseconds(3)),
+            new CaseResult("faults[pages=4]", "async-pf", Outcome.Passed,
+                [Check.Compare("pageNotPresent", 4, 4), Check.Compare("tokensPaired", true, true)],
+                new AsyncPfCounts(4, 4, 1), TimeSpan.FromMilliseconds(12.5)),
+            CaseResult.Skipped("linux-6.12", "linux", "kvm_pvm cannot boot unmodified Linux"),
+        ]);
+
+    internal static readonly HostRun Lab = new(
+        new HostInfo("debian-6.12", "lab", "6.12.117+deb12-amd64", "kvm_amd", true, null)
+        {
+            Accel = "tcg",
+            QemuVersion = "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)",
+            LabBoot = TimeSpan.FromMilliseconds(4712.25),
+            LabElapsed = TimeSpan.FromMilliseconds(15234.5),
+        },
+        [
+            new CaseResult("enable[en=bit4]", "msr-protocol", Outcome.Passed,
+                [Check.Compare("wrmsr MSR_KVM_ASYNC_PF_EN 0x6011", "#GP", "#GP")],
+                AsyncPfCounts.None, TimeSpan.FromMilliseconds(20.125)),
+            new CaseResult("faults[pages=4]", "async-pf", Outcome.Passed,
+                [Check.Compare("pageNotPresent", 4, 4), Check.Compare("tokensPaired", true, true)],
+                new AsyncPfCounts(4, 4, 1), TimeSpan.FromMilliseconds(1812.734)),
+            CaseResult.Skipped("linux-6.12", "linux", "booting real Linux needs devices"),
+        ]);
+
+    internal static readonly HostRun FailedLab = new(
+        new HostInfo("debian-6.1", "lab", null, null, false, "timed out after 60 s: QEMU was stopped")
+        {
+            Accel = "tcg",
+            QemuVersion = "7.2.22",
+            LabElapsed = TimeSpan.FromSeconds(60),
+            LabFailure = new LabFailure("timed-out", "timed out after 60 s: QEMU was stopped", null, ["[    1.0] Linux version 6.1", "\u001b[0mlast line"]),
+        },
+        [
+            new CaseResult("enable[en=bit4]", "msr-protocol", Outcome.Failed,
+                [new Check("lab run", Outcome.Failed, "results from the lab", "timed out after 60 s: QEMU was stopped")],
+                AsyncPfCounts.None, TimeSpan.Zero, "timed out after 60 s: QEMU was stopped"),
+        ]);
+
+    private static readonly VerifyReport Single = new([Native]);
+    private static readonly VerifyReport TwoHosts = new([Lab, Native]);
 
     [Fact]
-    public void CountsLineNamesSkippedOnlyWhenThereAreAny()
+    public void CountsLineCountsCaseHostPairsAndNamesSkippedOnlyWhenThereAreAny()
     {
-        Assert.Equal("1 passed, 1 failed, 1 skipped", Report.CountsLine);
-        Assert.Equal("1 passed, 0 failed", (Report with { Cases = Report.Cases.Take(1).ToList() }).CountsLine);
+        Assert.Equal("1 passed, 1 failed, 1 skipped", Single.CountsLine);
+        Assert.Equal("3 passed, 1 failed, 2 skipped", TwoHosts.CountsLine);
+        Assert.Equal("1 passed, 0 failed", new VerifyReport([Native with { Cases = Native.Cases.Skip(1).Take(1).ToList() }]).CountsLine);
     }
 
     [Fact]
-    public void ResultsJsonHasTheHostAndEveryCaseField()
+    public void ResultsJsonIsAListOfRunsEachWithItsHostSummaryAndCases()
     {
-        using var document = JsonDocument.Parse(ResultsJsonWriter.Write(Report));
+        using var document = JsonDocument.Parse(ResultsJsonWriter.Write(Single));
         var root = document.RootElement;
-        Assert.Equal("kvm_intel", root.GetProperty("host").GetProperty("flavour").GetString());
-        var first = root.GetProperty("cases")[0];
+        Assert.Equal(["runs", "summary"], root.EnumerateObject().Select(p => p.Name));
+        var run = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        var host = run.GetProperty("host");
+        Assert.Equal(["name", "mode", "kernelRelease", "flavour", "kvmAvailable"], host.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("native", "native", "6.18.44", "kvm_intel"),
+            (host.GetProperty("name").GetString(), host.GetProperty("mode").GetString(), host.GetProperty("kernelRelease").GetString(), host.GetProperty("flavour").GetString()));
+        var first = run.GetProperty("cases")[1];
         Assert.Equal("faults[pages=4]", first.GetProperty("name").GetString());
         Assert.Equal("passed", first.GetProperty("status").GetString());
         Assert.Equal(4, first.GetProperty("asyncPf").GetProperty("pageNotPresent").GetInt32());
         Assert.Equal(1, first.GetProperty("asyncPf").GetProperty("wakeupAll").GetInt32());
         Assert.Equal(12.5, first.GetProperty("durationMs").GetDouble());
-        var check = root.GetProperty("cases")[1].GetProperty("checks")[0];
+        var check = run.GetProperty("cases")[0].GetProperty("checks")[0];
         Assert.Equal(("failed", "#GP", "accepted"),
             (check.GetProperty("status").GetString(), check.GetProperty("expected").GetString(), check.GetProperty("observed").GetString()));
-        Assert.Equal("kvm_pvm cannot boot unmodified Linux", root.GetProperty("cases")[2].GetProperty("reason").GetString());
+        Assert.Equal("kvm_pvm cannot boot unmodified Linux", run.GetProperty("cases")[2].GetProperty("reason").GetString());
+        Assert.Equal(1, run.GetProperty("summary").GetProperty("skipped").GetInt32());
         Assert.Equal(1, root.GetProperty("summary").GetProperty("skipped").GetInt32());
     }
 
     [Fact]
-    public void ResultsJsonIsTheSameBytesForTheSameReport() =>
-        Assert.Equal(ResultsJsonWriter.Write(Report), ResultsJsonWriter.Write(Report));
+    public void ResultsJsonOfTwoHostsHasTheLabFactsAndSummariesPerRunAndOverAll()
+    {
+        using var document = JsonDocument.Parse(ResultsJsonWriter.Write(new VerifyReport([FailedLab, Lab, Native])));
+        var runs = document.RootElement.GetProperty("runs");
+        Assert.Equal(["debian-6.1", "debian-6.12", "native"], runs.EnumerateArray().Select(r => r.GetProperty("host").GetProperty("name").GetString()));
+        var lab = runs[1].GetProperty("host");
+        Assert.Equal(["name", "mode", "kernelRelease", "flavour", "accel", "qemuVersion", "kvmAvailable", "bootMs", "elapsedMs"],
+            lab.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("lab", "tcg", 4712.25), (lab.GetProperty("mode").GetString(), lab.GetProperty("accel").GetString(), lab.GetProperty("bootMs").GetDouble()));
+        var failed = runs[0].GetProperty("host");
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("flavour").ValueKind);
+        Assert.Equal("timed-out", failed.GetProperty("labFailure").GetProperty("kind").GetString());
+        Assert.Equal("\u001b[0mlast line", failed.GetProperty("labFailure").GetProperty("consoleTail")[1].GetString());
+        Assert.Equal(1, runs[0].GetProperty("summary").GetProperty("failed").GetInt32());
+        Assert.Equal((3, 2, 2), (document.RootElement.GetProperty("summary").GetProperty("passed").GetInt32(),
+            document.RootElement.GetProperty("summary").GetProperty("failed").GetInt32(), document.RootElement.GetProperty("summary").GetProperty("skipped").GetInt32()));
+    }
 
     [Fact]
-    public void JUnitMarksFailuresAndSkipsWithTheirText()
+    public void ResultsJsonIsTheSameBytesForTheSameReport() =>
+        Assert.Equal(ResultsJsonWriter.Write(TwoHosts), ResultsJsonWriter.Write(TwoHosts));
+
+    [Fact]
+    public void ResultsJsonOfTwoHostsReadsBackToTheSameReportAndBytes()
     {
-        var suite = XDocument.Parse(System.Text.Encoding.UTF8.GetString(JUnitWriter.Write(Report))).Root!.Element("testsuite")!;
-        Assert.Equal("3", suite.Attribute("tests")!.Value);
-        Assert.Equal("1", suite.Attribute("failures")!.Value);
-        Assert.Equal("1", suite.Attribute("skipped")!.Value);
-        var cases = suite.Elements("testcase").ToList();
-        Assert.Null(cases[0].Element("failure"));
-        Assert.Contains("expected #GP, observed accepted", cases[1].Element("failure")!.Value);
-        Assert.Equal("kvm_pvm cannot boot unmodified Linux", cases[2].Element("skipped")!.Attribute("message")!.Value);
+        var report = new VerifyReport([FailedLab, Lab, Native]);
+        var bytes = ResultsJsonWriter.Write(report);
+        var read = ResultsJsonReader.Read(bytes);
+
+        Assert.Equal(bytes, ResultsJsonWriter.Write(read));
+        Assert.Equal(report.Runs.Select(r => r.Host with { LabFailure = null }), read.Runs.Select(r => r.Host with { LabFailure = null }));
+        var failure = read.Runs[0].Host.LabFailure!;
+        string[] none = [];
+        Assert.Equal(FailedLab.Host.LabFailure! with { ConsoleTail = none }, failure with { ConsoleTail = none });
+        Assert.Equal(FailedLab.Host.LabFailure!.ConsoleTail, failure.ConsoleTail);
+        Assert.Equal(Lab.Cases.Select(c => (c.Name, c.Guest, c.Status, c.AsyncPf, c.Duration, c.Reason)),
+            read.Runs[1].Cases.Select(c => (c.Name, c.Guest, c.Status, c.AsyncPf, c.Duration, c.Reason)));
+        Assert.Equal(Lab.Cases.SelectMany(c => c.Checks), read.Runs[1].Cases.SelectMany(c => c.Checks));
+        Assert.Equal(report.CountsLine, read.CountsLine);
+    }
+
+    [Theory]
+    [InlineData("[]", "the top level is not an object")]
+    [InlineData("{\"cases\": []}", "runs is missing")]
+    [InlineData("{\"runs\": [{\"host\": {\"name\": \"native\", \"mode\": \"native\", \"kvmAvailable\": true}, \"cases\": [{\"name\": \"a\"}]}]}", "runs[0].cases[0].asyncPf is missing")]
+    [InlineData("{\"runs\": [{\"host\": {\"name\": \"native\", \"mode\": \"native\", \"kvmAvailable\": true}, \"cases\": [{\"name\": \"a\", \"guest\": \"minimal\", \"status\": \"green\", \"checks\": [], \"asyncPf\": {\"pageNotPresent\": 0, \"pageReady\": 0, \"wakeupAll\": 0}}]}]}",
+        "runs[0].cases[0].status is \"green\"")]
+    [InlineData("{\"runs\": [", "is not JSON")]
+    public void ResultsJsonReaderNamesWhatIsWrong(string json, string message) =>
+        Assert.Contains(message, Assert.Throws<FormatException>(() => ResultsJsonReader.Read(Encoding.UTF8.GetBytes(json))).Message);
+
+    [Fact]
+    public void JUnitHasOneSuitePerHostNamedAfterItAndMarksFailuresAndSkipsWithTheirText()
+    {
+        var document = XDocument.Parse(Encoding.UTF8.GetString(JUnitWriter.Write(new VerifyReport([FailedLab, Lab, Native]))));
+        Assert.Equal(("7", "2", "2"), (document.Root!.Attribute("tests")!.Value, document.Root.Attribute("failures")!.Value, document.Root.Attribute("skipped")!.Value));
+        var suites = document.Root.Elements("testsuite").ToList();
+        Assert.Equal(["debian-6.1", "debian-6.12", "native"], suites.Select(s => s.Attribute("name")!.Value));
+
+        var lab = suites[1];
+        Assert.Equal(("3", "0", "1"), (lab.Attribute("tests")!.Value, lab.Attribute("failures")!.Value, lab.Attribute("skipped")!.Value));
+        var properties = lab.Element("properties")!.Elements("property").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value);
+        Assert.Equal(("lab", "6.12.117+deb12-amd64", "kvm_amd", "tcg"),
+            (properties["host.mode"], properties["host.kernelRelease"], properties["host.flavour"], properties["host.accel"]));
+        Assert.Equal(["enable[en=bit4]", "faults[pages=4]", "linux-6.12"], lab.Elements("testcase").Select(c => c.Attribute("name")!.Value));
+
+        var native = suites[2].Elements("testcase").ToList();
+        Assert.Contains("expected #GP, observed accepted", native[0].Element("failure")!.Value);
+        Assert.Null(native[1].Element("failure"));
+        Assert.Equal("kvm_pvm cannot boot unmodified Linux", native[2].Element("skipped")!.Attribute("message")!.Value);
+        Assert.DoesNotContain("host.accel", suites[2].Element("properties")!.Elements("property").Select(p => p.Attribute("name")!.Value));
+
+        var failedLab = suites[0];
+        Assert.Equal("timed out after 60 s: QEMU was stopped", failedLab.Element("testcase")!.Element("failure")!.Attribute("message")!.Value);
+        Assert.Contains("  | \uFFFD[0mlast line", failedLab.Element("system-err")!.Value); // the escape is not a character XML can hold
     }
 
     [Fact]

@@ -16,34 +16,24 @@ public class VerifySessionTests
         var cases = SpecInputs.Select(compiled.Cases, "faults*").Concat(SpecInputs.Select(compiled.Cases, "minimal")).ToList();
         var host = HostProbe.Probe();
         var progress = new StringWriter();
-        var report = new VerifySession(host, jobs: 2, progress).Run(cases);
+        var run = new VerifySession(host, jobs: 2, progress).Run(cases);
 
-        Assert.Equal(cases.Select(c => c.Name).Order(StringComparer.Ordinal), report.Cases.Select(c => c.Name));
+        Assert.Equal(cases.Select(c => c.Name).Order(StringComparer.Ordinal), run.Cases.Select(c => c.Name));
         Assert.Equal(cases.Count, progress.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(("native", "native", KvmFlavours.Name(host.Flavour), host.Available), (run.Host.Name, run.Host.Mode, run.Host.Flavour, run.Host.KvmAvailable));
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), run.Host.KernelRelease);
         if (!host.Available)
         {
-            Assert.All(report.Cases, c =>
+            Assert.All(run.Cases, c =>
             {
                 Assert.Equal(Outcome.Skipped, c.Status);
                 Assert.Equal(host.Reason, c.Reason);
             });
-            Assert.Equal($"0 passed, 0 failed, {cases.Count} skipped", report.CountsLine);
+            Assert.Equal($"0 passed, 0 failed, {cases.Count} skipped", run.CountsLine);
         }
         else
         {
-            Assert.All(report.Cases, c => Assert.NotEqual(Outcome.Skipped, c.Status));
+            Assert.All(run.Cases, c => Assert.NotEqual(Outcome.Skipped, c.Status));
         }
-    }
-
-    [Fact]
-    public void TableListsEveryCaseAndGroupsSkipReasons()
-    {
-        var report = new VerifyReport("kvm_pvm", false, "no /dev/kvm",
-            [CaseResult.Skipped("a", "minimal", "no /dev/kvm"), CaseResult.Skipped("b", "async-pf", "no /dev/kvm")]);
-        var output = new StringWriter();
-        ResultTable.Write(report, output);
-        var text = output.ToString();
-        Assert.Contains("skipped 2: no /dev/kvm", text);
-        Assert.Matches(@"(?m)^a\s+minimal\s+skipped", text);
     }
 }

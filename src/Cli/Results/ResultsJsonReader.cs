@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Vmspec.Runtime.AsyncPf.Verification;
+
+namespace Vmspec.Cli.Results;
+
+/// <summary>
+/// Reads what <see cref="ResultsJsonWriter"/> writes back into a <see cref="VerifyReport"/> (the summaries are recomputed,
+/// not read). <see cref="JsonDocument"/> only: no reflection, so NativeAOT-safe. A file of another shape is a
+/// <see cref="FormatException"/> naming the first thing that is wrong.
+/// </summary>
+internal static class ResultsJsonReader
+{
+    public static VerifyReport Read(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"results.json is not JSON: {e.Message}", e);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new FormatException("results.json: the top level is not an object");
+            return new VerifyReport(Array(root, "runs", "").Select((run, i) => ReadRun(run, $"runs[{i}]")).ToList());
+        }
+    }
+
+    private static HostRun ReadRun(JsonElement run, string at)
+    {
+        var host = Object(run, "host", at);
+        var hostAt = $"{at}.host";
+        var info = new HostInfo(String(host, "name", hostAt), String(host, "mode", hostAt), OptionalString(host, "kernelRelease", hostAt),
+            OptionalString(host, "flavour", hostAt), Boolean(host, "kvmAvailable", hostAt), OptionalString(host, "reason", hostAt))
+        {
+            Accel = OptionalString(host, "accel", hostAt),
+            QemuVersion = OptionalString(host, "qemuVersion", hostAt),
+            LabBoot = OptionalMilliseconds(host, "bootMs", hostAt),
+            LabElapsed = OptionalMilliseconds(host, "elapsedMs", hostAt),
+            LabFailure = host.TryGetProperty("labFailure", out var failure) && failure.ValueKind != JsonValueKind.Null
+                ? ReadFailure(failure, $"{hostAt}.labFailure") : null,
+        };
+        return new HostRun(info, Array(run, "cases", at).Select((c, i) => ReadCase(c, $"{at}.cases[{i}]")).ToList());
+    }
+
+    private static LabFailure ReadFailure(JsonElement failure, string at) => new(
+        String(failure, "kind", at), String(failure, "error", at),
+        failure.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : null,
+        Array(failure, "consoleTail", at).Select((line, i) => StringValue(line, $"{at}.consoleTail[{i}]")).ToList());
+
+    private static CaseResult ReadCase(JsonElement result, string at)
+    {
+        var counts = Object(result, "asyncPf", at);
+        return new CaseResult(
+            String(result, "name", at),
+            String(result, "guest", at),
+            ParseStatus(String(result, "status", at), $"{at}.status"),
+            Array(result, "checks", at).Select((check, i) =>
+            {
+                var checkAt = $"{at}.checks[{i}]";
+                return new Check(String(check, "name", checkAt), ParseStatus(String(check, "status", checkAt), $"{checkAt}.status"),
+                    String(check, "expected", checkAt), String(check, "observed", checkAt));
+            }).ToList(),
+            new AsyncPfCounts(Int(counts, "pageNotPresent", $"{at}.asyncPf"), Int(counts, "pageReady", $"{at}.asyncPf"),
+                Int(counts, "wakeupAll", $"{at}.asyncPf")),
+            OptionalMilliseconds(result, "durationMs", at) ?? TimeSpan.Zero,
+            OptionalString(result, "reason", at));
+    }
+
+    public static Outcome ParseStatus(string status, string at) => status switch
+    {
+        "passed" => Outcome.Passed,
+        "failed" => Outcome.Failed,
+        "skipped" => Outcome.Skipped,
+        _ => throw new FormatException($"results.json: {at} is \"{status}\", not passed, failed or skipped"),
+    };
+
+    private static JsonElement Property(JsonElement parent, string name, string at)
+    {
+        if (parent.ValueKind != JsonValueKind.Object)
+            throw new FormatException($"results.json: {Where(at)} is not an object");
+        return parent.TryGetProperty(name, out var value) ? value : throw new FormatException($"results.json: {Join(at, name)} is missing");
+    }
+
+    private static JsonElement Object(JsonElement parent, string name, string at)
+    {
+        var value = Property(parent, name, at);
+        return value.ValueKind == JsonValueKind.Object ? value : throw new FormatException($"results.json: {Join(at, name)} is not an object");
+    }
+
+    private static JsonElement.ArrayEnumerator Array(JsonElement parent, string name, string at)
+    {
+        var value = Property(parent, name, at);
+        return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : throw new FormatException($"results.json: {Join(at, name)} is not an array");
+    }
+
+    private static string String(JsonElement parent, string name, string at) => StringValue(Property(parent, name, at), Join(at, name));
+
+    private static string StringValue(JsonElement value, string at) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"results.json: {at} is not a string");
+
+    private static string? OptionalString(JsonElement parent, string name, string at) =>
+        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null : StringValue(value, Join(at, name));
+
+    private static bool Boolean(JsonElement parent, string name, string at) => Property(parent, name, at).ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new FormatException($"results.json: {Join(at, name)} is not true or false"),
+    };
+
+    private static int Int(JsonElement parent, string name, string at)
+    {
+        var value = Property(parent, name, at);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
+            ? number : throw new FormatException($"results.json: {Join(at, name)} is not an integer");
+    }
+
+    private static TimeSpan? OptionalMilliseconds(JsonElement parent, string name, string at)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double ms)
+            ? TimeSpan.FromMilliseconds(ms) : throw new FormatException($"results.json: {Join(at, name)} is not a number");
+    }
+
+    private static string Join(string at, string name) => at.Length == 0 ? name : $"{at}.{name}";
+
+    private static string Where(string at) => at.Length == 0 ? "the top level" : at;
+}

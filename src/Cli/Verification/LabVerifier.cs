@@ -1,0 +1,151 @@
+using System.Globalization;
+using Vmspec.Cli.Io;
+using Vmspec.Cli.Lab;
+using Vmspec.Cli.Results;
+using Vmspec.Lab;
+using Vmspec.Lab.Kernels;
+using Vmspec.Lab.Qemu;
+using Vmspec.Lab.Running;
+using Vmspec.SpecCompiler;
+using Vmspec.SpecCompiler.Model;
+
+namespace Vmspec.Cli.Verification;
+
+/// <summary>What the lab runs on each host: this same vmspec, <c>verify --host native</c> over the same specs.</summary>
+internal sealed record LabVerifyRequest
+{
+    /// <summary>The spec files and folders, absolute: the lab sees this machine's files at the same paths.</summary>
+    public required IReadOnlyList<string> SpecPaths { get; init; }
+    public string? Glob { get; init; }
+    public required int Jobs { get; init; }
+    /// <summary>The cases selected here: each is reported on every host, whatever the lab brings back.</summary>
+    public required IReadOnlyList<CompiledCase> Cases { get; init; }
+    public LabAccel Accel { get; init; } = LabAccel.Auto;
+    public TimeSpan? Timeout { get; init; }
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>The command that runs inside the lab, writing its results into <paramref name="resultsFolder"/>.</summary>
+    public IReadOnlyList<string> InnerCommand(IReadOnlyList<string> vmspec, string resultsFolder)
+    {
+        var command = new List<string>(vmspec) { "verify" };
+        command.AddRange(SpecPaths);
+        command.AddRange(["--host", HostInfo.NativeName]);
+        if (!string.IsNullOrEmpty(Glob))
+            command.AddRange(["--spec", Glob]);
+        command.AddRange(["--jobs", Jobs.ToString(CultureInfo.InvariantCulture), "--results", resultsFolder]);
+        return command;
+    }
+}
+
+/// <summary>
+/// Verifies on host kernels in the lab: each host's kernel is prepared, then the lab boots it and runs the inner
+/// verify, at most <see cref="MaxLabs"/> lab VMs at once (one per core: each has one vCPU). The inner run's progress
+/// lines are streamed prefixed with the host name; its results.json comes back through a private output folder, which
+/// is removed on every path. Runs come back in host name order.
+/// </summary>
+internal sealed class LabVerifier(TextWriter progress)
+{
+    private readonly Lock _progressLock = new();
+
+    public int MaxLabs { get; init; } = Environment.ProcessorCount;
+    public IReadOnlyList<string> Vmspec { get; init; } = VmspecExecutable.Command();
+    public Func<IReadOnlyDictionary<string, string>> CommandEnvironment { get; init; } = LabEnvironment.Current;
+    public Func<HostKernelSpec, Action<string>, CancellationToken, Task<LabKernel>> PrepareKernel { get; init; } = HostKernels.PrepareAsync;
+    public Func<LabRunOptions, CancellationToken, Task<LabResult>> RunLab { get; init; } = LabRunner.RunAsync;
+
+    public async Task<IReadOnlyList<HostRun>> RunAsync(IReadOnlyList<HostKernelSpec> hosts, LabVerifyRequest request, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, MaxLabs));
+        var runs = await Task.WhenAll(hosts.Select(host => Task.Run(() => RunHostAsync(host, request, slots, cancellationToken), CancellationToken.None)));
+        return runs.OrderBy(r => r.Host.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<HostRun> RunHostAsync(HostKernelSpec host, LabVerifyRequest request, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        void Say(string line)
+        {
+            lock (_progressLock)
+                progress.WriteLine($"[{host.Name}] {line}");
+        }
+
+        LabKernel kernel;
+        try
+        {
+            kernel = await PrepareKernel(host, Say, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+        }
+        catch (Exception e) when (e is LabException or IOException or UnauthorizedAccessException)
+        {
+            Say($"error: {e.Message}");
+            return LabHostResults.NotRun(host.Name, $"cannot prepare host kernel {host.Name}: {e.Message}", request.Cases);
+        }
+
+        try
+        {
+            await slots.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+        }
+        DirectoryInfo? folder = null;
+        try
+        {
+            folder = Directory.CreateTempSubdirectory("vmspec-verify-");
+            LabResult lab;
+            using (var stderr = new LineStream(Say))
+            {
+                lab = await RunLab(new LabRunOptions
+                {
+                    Kernel = kernel,
+                    Command = request.InnerCommand(Vmspec, folder.FullName),
+                    WorkingDirectory = request.WorkingDirectory,
+                    Environment = CommandEnvironment(),
+                    OutputFolders = [folder.FullName],
+                    Accel = request.Accel,
+                    Timeout = request.Timeout,
+                    StandardOutput = null, // the inner table: everything in it is in results.json
+                    StandardError = stderr,
+                    Progress = message => Say($"lab: {message}"),
+                }, cancellationToken);
+            }
+            var resultsPath = Path.Combine(folder.FullName, "results.json");
+            var resultsJson = lab.Outcome == LabOutcome.Exited && File.Exists(resultsPath) ? await File.ReadAllBytesAsync(resultsPath, CancellationToken.None) : null;
+            var run = LabHostResults.Create(host.Name, lab, resultsJson, request.Cases);
+            Say(run.Host.LabFailure is { } failure
+                ? $"lab {failure.Kind}: {failure.Error}"
+                : $"lab: {run.Host.KernelRelease} ({run.Host.Accel}): {run.CountsLine} in {lab.Elapsed.TotalSeconds:F1} s"
+                  + (lab.BootTime is { } boot ? $" (boot {boot.TotalSeconds:F1} s)" : ""));
+            return run;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+        }
+        catch (Exception e) when (e is LabException or IOException or UnauthorizedAccessException)
+        {
+            Say($"error: {e.Message}");
+            return LabHostResults.NotRun(host.Name, e.Message, request.Cases);
+        }
+        finally
+        {
+            slots.Release();
+            if (folder is not null)
+                Delete(folder);
+        }
+    }
+
+    private static void Delete(DirectoryInfo folder)
+    {
+        try
+        {
+            folder.Delete(recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

@@ -32,15 +32,7 @@ internal static class ProcessRunner
     /// <summary>Runs a tool and returns its standard output; a non-zero exit fails the target with its standard error.</summary>
     public static async Task<string> CaptureAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
+        var start = Redirected(fileName, arguments, workingDirectory);
         using var process = Process.Start(start) ?? throw new BuildException($"Could not start '{fileName}'");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -57,15 +49,7 @@ internal static class ProcessRunner
     public static async Task<int> RunPrefixedAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string prefix,
         string? unset = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
+        var start = Redirected(fileName, arguments, workingDirectory);
         if (unset is not null)
             start.Environment.Remove(unset);
         using var process = Process.Start(start) ?? throw new BuildException($"Could not start '{fileName}'");
@@ -77,5 +61,19 @@ internal static class ProcessRunner
         }
         await Task.WhenAll(Copy(process.StandardOutput), Copy(process.StandardError), process.WaitForExitAsync());
         return process.ExitCode;
+    }
+
+    private static ProcessStartInfo Redirected(string fileName, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        return start;
     }
 }

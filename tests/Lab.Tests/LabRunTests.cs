@@ -53,4 +53,32 @@ public sealed class LabRunTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"{release}\nkvm\nlive\n", stdout);
     }
+
+    [Fact]
+    public async Task Only_output_folders_reach_the_host_and_the_rest_is_a_discarded_overlay()
+    {
+        var work = Directory.CreateTempSubdirectory("vmspec-lab-test-");
+        string output = Path.Combine(work.FullName, "out"), outside = Path.Combine(work.FullName, "outside.txt");
+        try
+        {
+            var (result, _, stderr) = await RunAsync(["/bin/sh", "-c", $"echo kept > {output}/kept.txt && echo lost > {outside} && cat {outside}"],
+                o => o with { OutputFolders = [output] });
+
+            Assert.True(result.Outcome == LabOutcome.Exited && result.ExitCode == 0, $"{result.Error} {stderr}");
+            Assert.Equal("kept\n", File.ReadAllText(Path.Combine(output, "kept.txt")));
+            Assert.False(File.Exists(outside));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_timeout_stops_qemu_and_reports_timed_out_not_an_exit_status()
+    {
+        var (result, _, _) = await RunAsync(["/bin/sleep", "600"], o => o with { Timeout = TimeSpan.FromSeconds(15) });
+
+        Assert.Equal((LabOutcome.TimedOut, LabResult.TimedOutExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
+    }
 }

@@ -81,4 +81,27 @@ public sealed class LabRunTests
 
         Assert.Equal((LabOutcome.TimedOut, LabResult.TimedOutExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
     }
+
+    [Fact]
+    public async Task A_module_that_fails_to_load_is_named_with_the_kernels_message()
+    {
+        var kernel612 = await LabKernels.Prepare("debian-6.12");
+        var kernel61 = await LabKernels.Prepare("debian-6.1");
+        var mismatched = kernel612 with { Name = "6.12 with 6.1 modules", ModulesDirectory = kernel61.ModulesDirectory };
+
+        var (result, _, _) = await RunAsync(["/bin/true"], o => o with { Kernel = mismatched });
+
+        Assert.Equal(LabOutcome.Failed, result.Outcome);
+        Assert.Matches("^the lab's init failed: module [a-z0-9_]+ failed to load: ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_kernel_crash_fails_the_run_with_the_consoles_last_lines()
+    {
+        var (result, _, _) = await RunAsync(["/bin/sh", "-c", "echo c > /proc/sysrq-trigger; sleep 60"]);
+
+        Assert.Equal((LabOutcome.Failed, LabResult.LabFailedExitCode), (result.Outcome, result.ExitCode));
+        Assert.StartsWith("the lab kernel crashed: ", result.Error);
+        Assert.Contains("Kernel panic - not syncing: sysrq triggered crash", result.ConsoleTail[0]);
+    }
 }

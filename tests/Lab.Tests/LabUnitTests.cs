@@ -81,6 +81,14 @@ public sealed class LabStatusAndConsoleTests
     }
 
     [Fact]
+    public void The_console_excerpt_starts_at_the_crash_or_else_is_the_tail()
+    {
+        string[] lines = ["a", "b", "BUG: kernel NULL pointer dereference", "c", "d"];
+        Assert.Equal(["BUG: kernel NULL pointer dereference", "c"], ConsoleLog.Excerpt(lines, 2));
+        Assert.Equal(["c", "d"], ConsoleLog.Excerpt(["a", "b", "c", "d"], 2));
+    }
+
+    [Fact]
     public void Lab_failures_have_their_own_exit_codes()
     {
         LabResult Of(LabOutcome outcome, int? code) => new(outcome, code, null, null, "tcg", "7.2", null, TimeSpan.Zero, []);

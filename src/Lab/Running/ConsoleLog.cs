@@ -19,5 +19,11 @@ public static class ConsoleLog
     public static string? FindCrash(IEnumerable<string> lines) =>
         lines.FirstOrDefault(line => CrashMarkers.Any(marker => line.Contains(marker, StringComparison.Ordinal)));
 
-    public static IReadOnlyList<string> Tail(IReadOnlyList<string> lines, int count) => lines.Skip(Math.Max(0, lines.Count - count)).ToArray();
+    /// <summary>What to show of the console: from the crash on when there is one, else its last lines.</summary>
+    public static IReadOnlyList<string> Excerpt(IReadOnlyList<string> lines, int count)
+    {
+        int crash = lines.ToList().FindIndex(line => FindCrash([line]) is not null);
+        int start = crash >= 0 ? crash : Math.Max(0, lines.Count - count);
+        return lines.Skip(start).Take(count).ToArray();
+    }
 }

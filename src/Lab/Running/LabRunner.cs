@@ -14,7 +14,7 @@ public static class LabRunner
     /// <summary>Modules the lab always needs: virtio transport and ports, 9p, overlay (each skipped when built in).</summary>
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"];
 
-    private const int ConsoleTailLines = 25;
+    private const int ConsoleTailLines = 30;
     private const string QbootFirmware = "/usr/share/qemu/qboot.rom";
 
     public static async Task<LabResult> RunAsync(LabRunOptions options, CancellationToken cancellationToken = default)
@@ -88,7 +88,7 @@ public static class LabRunner
                 File.Copy(machine.ConsoleLog, copy, overwrite: true);
             string errors = await qemuErrors.ConfigureAwait(false);
             LabResult Result(LabOutcome outcome, string? error) => new(outcome, outcome == LabOutcome.Exited ? status.ExitCode : null,
-                error, status.Release, accel.Name(), qemu.Version, status.ReadyAt, clock.Elapsed, ConsoleLog.Tail(console, ConsoleTailLines));
+                error, status.Release, accel.Name(), qemu.Version, status.ReadyAt, clock.Elapsed, ConsoleLog.Excerpt(console, ConsoleTailLines));
 
             if (stopped)
                 return cancellationToken.IsCancellationRequested

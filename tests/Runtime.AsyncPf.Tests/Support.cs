@@ -2,6 +2,7 @@ using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
+using Vmspec.Runtime.Memory;
 
 namespace Vmspec.Runtime.AsyncPf.Tests;
 
@@ -12,13 +13,27 @@ internal static class Reports
 
     public static GuestReport Interrupt(uint token, byte vector) => R(GuestReports.Interrupt, token | (ulong)vector << 32);
 
-    public static IEnumerable<GuestEvent> NotPresent(uint token, ulong spin = 100, ulong cycles = 2_000_000, uint flags = 1) =>
+    /// <summary>
+    /// A 'page not present' as the #PF handler reports it: CR2 and flags, the release of <paramref name="page"/> (with
+    /// IF as KVM saw it), then how the wait ended, the spin count and the cycles. The page-ready comes after the first 3.
+    /// </summary>
+    public static IEnumerable<GuestEvent> NotPresent(uint token, uint page, ulong spin = 100, ulong cycles = 2_000_000, uint flags = 1,
+        bool releaseWithInterrupts = true, bool waitEndedByPageReady = true) =>
     [
         R(GuestReports.NotPresentCr2, token),
         R(GuestReports.NotPresentFlags, flags),
+        new GuestPageRelease(page, releaseWithInterrupts),
+        R(GuestReports.NotPresentWaitEnd, waitEndedByPageReady ? 1UL : 0),
         R(GuestReports.NotPresentSpin, spin),
         R(GuestReports.NotPresentCycles, cycles),
     ];
+
+    /// <summary>The slot's record of a fault on each page that was held until the guest released it.</summary>
+    public static IReadOnlyList<UserfaultEvent> HeldAndReleased(int pages) =>
+        Enumerable.Range(0, pages).Select(p => new UserfaultEvent((ulong)p, 4321, Ms(10 * p), Ms(10 * p + 3),
+            UserfaultResolution.Released, Ms(10 * p + 2))).ToArray();
+
+    public static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
     public static AsyncPfSetup Setup(int pages, int cpl = 3, bool interrupts = true, byte vector = 0xec) =>
         new(vector, AsyncPfEnable.Value(0x6000, AsyncPfEnableBits.Enabled | AsyncPfEnableBits.DeliveryAsInt),

@@ -14,9 +14,19 @@ namespace Vmspec.Runtime.AsyncPf.Cases;
 /// Runs one case on this host and judges it: builds the machine, runs the guest on its own thread (host trace
 /// evidence filtered to it for async-pf), then the program's checks, the ABI canary, and the stated expectations
 /// of this host's flavour. A guest that fails becomes failed checks carrying the run's registers and disassembly.
+/// When async #PF delivery is expected, the userfaultfd slot holds each missing page until the guest's #PF handler
+/// releases it (the handshake <see cref="AsyncPfChecks"/> verifies), for at most <see cref="HoldBound"/>.
 /// </summary>
 public static class CaseRunner
 {
+    private static readonly TimeSpan MaxHoldBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a missing page waits for the guest's release: a quarter of the case's timeout, at most 5 s. The
+    /// slot stops holding after one expiry, so a guest that never releases still ends well within its timeout.
+    /// </summary>
+    public static TimeSpan HoldBound(TimeSpan caseTimeout) => caseTimeout / 4 < MaxHoldBound ? caseTimeout / 4 : MaxHoldBound;
+
     public static CaseResult Run(CaseDefinition definition, HostReport host)
     {
         string guest = CaseMachine.ProgramName(definition.Program);
@@ -48,6 +58,11 @@ public static class CaseRunner
     {
         var oracleHost = OracleWiring.Host(definition.Machine, vm.Cpuid!, machine.Ram);
         bool traced = definition.Program == CaseProgram.AsyncPf;
+        DeliveryExpectation? delivery = definition.AsyncPf is { Workload: not null } apf && traced
+            ? AsyncPfChecks.ExpectDelivery(apf, flavour, oracleHost)
+            : null;
+        if (delivery is { Delivered: true } && vm.UserfaultSlot is { } slot)
+            slot.HoldUntilReleased(HoldBound(definition.Timeout));
         string? traceUnavailable = null;
         RunResult run = VcpuThread.Run(vm, tid => traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace);
         KvmTraceRecord? record;
@@ -67,12 +82,9 @@ public static class CaseRunner
                 break;
             default:
                 var setup = definition.AsyncPf!;
-                var input = new AsyncPfRun(setup, flavour, oracleHost, run, vm.UserfaultSlot?.EventCount ?? 0);
+                var input = new AsyncPfRun(setup, flavour, oracleHost, run, vm.UserfaultSlot?.Events ?? [], vm.UserfaultSlot?.HoldBound);
                 checks.AddRange(AsyncPfChecks.Verify(input, observed));
-                var workload = setup.Workload!;
-                bool delivered = DeliveryOracle.Predict(new FaultWorkload(setup.EnableValue, workload.Cpl, workload.InterruptsEnabled),
-                    flavour == KvmFlavour.KvmPvm).Delivered;
-                checks.AddRange(TraceChecks.Compare(record, traceUnavailable, delivered, observed));
+                checks.AddRange(TraceChecks.Compare(record, traceUnavailable, delivery?.Delivered ?? false, observed));
                 if (vm.UserfaultSlot?.Failure is { } resolverFailure)
                     checks.Add(new Check("userfaultfd resolver", Outcome.Failed, "no error", resolverFailure.Message));
                 break;

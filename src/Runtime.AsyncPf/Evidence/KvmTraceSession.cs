@@ -25,6 +25,9 @@ public sealed class KvmTraceSession : IDisposable
         _instance = instance;
     }
 
+    /// <summary>The name of this session's tracefs instance (vmspec-PID-N): one per session, so parallel sessions never share one.</summary>
+    public string InstanceName => Path.GetFileName(_instance);
+
     /// <summary>Starts a session, or returns null with the reason when tracefs or the KVM events are unavailable.</summary>
     public static KvmTraceSession? TryStart(IReadOnlyCollection<int> threadIds, out string? unavailableReason)
     {

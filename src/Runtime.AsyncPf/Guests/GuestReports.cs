@@ -19,12 +19,14 @@ public static class GuestReports
     public const uint NotPresentCr2 = 0x30;
     /// <summary>'page not present' #PF: flags read at offset 0 (bits 31:0) | error code &lt;&lt; 32.</summary>
     public const uint NotPresentFlags = 0x31;
-    /// <summary>Spin iterations the #PF handler ran, interrupts on, until the page-ready for its token (the bound if none came).</summary>
+    /// <summary>Spin iterations the #PF handler ran, interrupts on, until the page-ready for its token (a figure, never judged).</summary>
     public const uint NotPresentSpin = 0x32;
     /// <summary>TSC cycles from the #PF to the page-ready of its token.</summary>
     public const uint NotPresentCycles = 0x33;
     /// <summary>A #PF with flags = 0 (a genuine fault): CR2; the guest then stops.</summary>
     public const uint GenuinePageFault = 0x34;
+    /// <summary>How the #PF handler's wait ended: 1 = the page-ready for its token arrived, 0 = its hang guard ran out first.</summary>
+    public const uint NotPresentWaitEnd = 0x35;
 
     /// <summary>Workload setup: R11 after WRMSR MSR_KVM_ASYNC_PF_INT.</summary>
     public const uint SetupIntFault = 0x40;

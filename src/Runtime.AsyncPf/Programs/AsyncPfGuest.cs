@@ -15,13 +15,20 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// with IF as the workload says. Nothing is reported while IF may be 1 outside a handler (an interrupt between
 /// the three OUTs of a report would tear it): values go to the data page, and a UD2 enters the CPL0 #UD handler
 /// (the IDT has only DPL0 gates) which reports them with interrupts off and ends the run.
+/// The #PF handler's 'page not present' path is one half of a handshake: with interrupts on it releases the page
+/// (a single OUT to <see cref="ReportPorts.ReleasePage"/>) that the host keeps missing until then, and waits for
+/// the page-ready; so the guest provably ran, interrupts on, after the 'page not present' and before its page
+/// existed, whatever the relative speed of guest and host.
 /// </summary>
 public static class AsyncPfGuest
 {
     public const string Name = "async-pf";
     public const int PageSize = 4096;
 
-    /// <summary>TSC cycles the #PF handler waits for its page-ready beyond the resolve delay (about 1 s at 4 GHz).</summary>
+    /// <summary>
+    /// The #PF handler's hang guard: TSC cycles it waits for its page-ready beyond the resolve delay (about 1 s at
+    /// 4 GHz). Only a page-ready that never comes reaches it; the page-ready cannot come before the release anyway.
+    /// </summary>
     private const ulong SpinCyclesBase = 1UL << 32;
     /// <summary>Per millisecond of resolve delay: enough for an 8 GHz TSC.</summary>
     private const ulong SpinCyclesPerMs = 8_000_000;
@@ -91,9 +98,10 @@ public static class AsyncPfGuest
     }
 
     /// <summary>
-    /// flags = 1: a 'page not present'. Report CR2 and flags, zero flags, then run on with interrupts on, counting,
-    /// until the page-ready handler has seen the same token (bounded by TSC), and report the count and the cycles.
-    /// flags = 0: a genuine #PF; report CR2 and stop.
+    /// flags = 1: a 'page not present'. Report CR2 and flags, zero flags, then with interrupts on release the page
+    /// being touched (the touch loop's count of completed touches is its index) and run on, counting, until the
+    /// page-ready handler has seen the same token (or the TSC hang guard runs out); report how the wait ended, the
+    /// count and the cycles. flags = 0: a genuine #PF; report CR2 and stop.
     /// </summary>
     private static void EmitPageFaultHandler(GuestProgramBuilder g, GuestVariables v, ulong spinBoundCycles)
     {
@@ -101,7 +109,7 @@ public static class AsyncPfGuest
         AssemblerRegister64[] saved = [rax, rbx, rcx, rdx, r10, r11, r12];
         foreach (var register in saved) a.push(register);
         int errorCodeSlot = saved.Length * 8;
-        Label notPresent = a.CreateLabel(), spin = a.CreateLabel(), ready = a.CreateLabel();
+        Label notPresent = a.CreateLabel(), spin = a.CreateLabel(), ready = a.CreateLabel(), waited = a.CreateLabel();
 
         a.mov(r12, __qword_ptr[v.AreaGpa]);
         a.mov(ebx, __dword_ptr[r12 + KvmVcpuPvApfData.FlagsOffset]);
@@ -125,6 +133,9 @@ public static class AsyncPfGuest
         a.mov(r10, rax);
         a.xor(ecx, ecx);
         a.sti();
+        // THE HANDSHAKE: interrupts on, release the page this fault is for; the host resolves it only now.
+        a.mov(eax, __dword_ptr[v.TouchesDone]);
+        g.ReleaseUserfaultPage(eax);
         a.Label(ref spin);
         a.inc(rcx);
         a.cmp(__dword_ptr[v.LastReadyToken], r11d);
@@ -134,8 +145,13 @@ public static class AsyncPfGuest
         a.mov(rdx, spinBoundCycles);
         a.cmp(rax, rdx);
         a.jb(spin);
+        a.xor(ebx, ebx);
+        a.jmp(waited);
         a.Label(ref ready);
+        a.mov(ebx, 1);
+        a.Label(ref waited);
         a.cli();
+        g.ReportRegister(GuestReports.NotPresentWaitEnd, rbx);
         g.ReportRegister(GuestReports.NotPresentSpin, rcx);
         a.mov(rax, __qword_ptr[v.ReadyTsc]);
         a.sub(rax, r10);

@@ -24,10 +24,24 @@ public sealed record ObservedInterrupt(uint Token, byte Vector)
     public bool IsPageReady => Token != 0 && !IsWakeupAll;
 }
 
-/// <summary>A 'page not present' #PF: CR2 (the token), flags at offset 0, error code, and how the guest waited.</summary>
-public sealed record ObservedNotPresent(ulong Cr2, uint Flags, uint ErrorCode, ulong? SpinIterations, ulong? Cycles);
+/// <summary>
+/// The guest released a userfaultfd page (<see cref="GuestPageRelease"/>); <paramref name="InterruptsEnabled"/> is
+/// RFLAGS.IF at that OUT as KVM reported it, not as the guest claims it.
+/// </summary>
+public sealed record ObservedRelease(uint Page, bool InterruptsEnabled);
 
-/// <summary>Everything the msr-protocol and async-pf guests reported, in order, decoded from the run's events.</summary>
+/// <summary>
+/// A 'page not present' #PF: CR2 (the token), flags at offset 0, error code, the page the handler released while it
+/// waited, whether its wait ended with the page-ready for its token, and the figures of that wait (spin iterations,
+/// TSC cycles from the #PF to the page-ready).
+/// </summary>
+public sealed record ObservedNotPresent(ulong Cr2, uint Flags, uint ErrorCode, ulong? SpinIterations, ulong? Cycles,
+    ObservedRelease? Release = null, bool? WaitEndedByPageReady = null);
+
+/// <summary>
+/// Everything the msr-protocol and async-pf guests reported, in order, decoded from the run's events. A page release
+/// belongs to the 'page not present' reported before it; <see cref="Releases"/> keeps every release in order.
+/// </summary>
 public sealed record GuestObservations(
     IReadOnlyList<ObservedAccess> Accesses,
     IReadOnlyList<int> WakeupWaits,
@@ -40,7 +54,8 @@ public sealed record GuestObservations(
     ulong? AckCount,
     ulong? TouchesDone,
     ulong? StartTsc,
-    ulong? EndTsc)
+    ulong? EndTsc,
+    IReadOnlyList<ObservedRelease> Releases)
 {
     public AsyncPfCounts Counts => new(NotPresents.Count, Interrupts.Count(i => i.IsPageReady), Interrupts.Count(i => i.IsWakeupAll));
 
@@ -51,9 +66,20 @@ public sealed record GuestObservations(
         var interrupts = new List<ObservedInterrupt>();
         var notPresents = new List<ObservedNotPresent>();
         var values = new List<ulong>();
+        var releases = new List<ObservedRelease>();
         ulong? genuine = null, setupInt = null, setupEn = null, acks = null, touches = null, startTsc = null, endTsc = null;
-        foreach (var report in events.OfType<GuestReport>())
+        foreach (var e in events)
         {
+            if (e is GuestPageRelease release)
+            {
+                var observed = new ObservedRelease(release.PageIndex, release.InterruptsEnabled);
+                releases.Add(observed);
+                if (notPresents.Count > 0 && notPresents[^1].Release is null)
+                    notPresents[^1] = notPresents[^1] with { Release = observed };
+                continue;
+            }
+            if (e is not GuestReport report)
+                continue;
             ulong value = report.Value;
             switch (report.Kind)
             {
@@ -67,6 +93,8 @@ public sealed record GuestObservations(
                     notPresents[^1] = notPresents[^1] with { Flags = (uint)value, ErrorCode = (uint)(value >> 32) }; break;
                 case GuestReports.NotPresentSpin when notPresents.Count > 0: notPresents[^1] = notPresents[^1] with { SpinIterations = value }; break;
                 case GuestReports.NotPresentCycles when notPresents.Count > 0: notPresents[^1] = notPresents[^1] with { Cycles = value }; break;
+                case GuestReports.NotPresentWaitEnd when notPresents.Count > 0:
+                    notPresents[^1] = notPresents[^1] with { WaitEndedByPageReady = value == 1 }; break;
                 case GuestReports.GenuinePageFault: genuine = value; break;
                 case GuestReports.SetupIntFault: setupInt = value; break;
                 case GuestReports.SetupEnFault: setupEn = value; break;
@@ -77,6 +105,6 @@ public sealed record GuestObservations(
                 case GuestReports.EndTsc: endTsc = value; break;
             }
         }
-        return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc);
+        return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc, releases);
     }
 }

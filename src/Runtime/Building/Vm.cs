@@ -1,4 +1,5 @@
 using Vmspec.Runtime.Cpuid;
+using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
@@ -21,6 +22,8 @@ public sealed class Vm : IDisposable
     public GuestMemory Memory { get; } = new();
     public CpuidTable? Cpuid { get; internal set; }
     public UserfaultfdSlot? UserfaultSlot { get; internal set; }
+    /// <summary>The KVM this VM runs on (from /sys/module when it was built).</summary>
+    public KvmFlavour Flavour { get; internal set; }
     internal KvmVmFd? VmFd { get; set; }
     internal KvmVcpuFd? Vcpu { get; set; }
 
@@ -30,7 +33,7 @@ public sealed class Vm : IDisposable
         KvmVcpuFd vcpu = Vcpu ?? throw new ObjectDisposedException(nameof(Vm));
         if (_ran) throw new InvalidOperationException("a VM runs its guest once; build a new VM to run again");
         _ran = true;
-        return VcpuRunner.Run(vcpu, Memory, Config.Layout, Config.Timeout, Config.Devices);
+        return VcpuRunner.Run(vcpu, Memory, Config.Layout, Config.Timeout, Config.Devices, UserfaultSlot, Flavour);
     }
 
     /// <summary>KVM_GET_MSRS of the vCPU after (or before) the run.</summary>

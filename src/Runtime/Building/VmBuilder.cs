@@ -1,6 +1,7 @@
 using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Guests;
+using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.X86;
@@ -17,7 +18,7 @@ public static class VmBuilder
     {
         Validate(config);
         KvmSystem kvm = system ?? KvmSystem.Open();
-        var vm = new Vm(config, system is null ? kvm : null);
+        var vm = new Vm(config, system is null ? kvm : null) { Flavour = KvmFlavours.Detect(HostPaths.System) };
         try
         {
             Assemble(vm, kvm, config);

@@ -10,6 +10,13 @@ public abstract record GuestEvent
 /// <summary>Report(kind, value).</summary>
 public sealed record GuestReport(uint Kind, ulong Value) : GuestEvent;
 
+/// <summary>
+/// The guest released page <paramref name="PageIndex"/> of the userfaultfd slot (<see cref="ReportPorts.ReleasePage"/>).
+/// <paramref name="InterruptsEnabled"/> is RFLAGS.IF at that OUT as KVM reported it (kvm_run.if_flag): the host's
+/// own view of the vCPU, not the guest's claim.
+/// </summary>
+public sealed record GuestPageRelease(uint PageIndex, bool InterruptsEnabled) : GuestEvent;
+
 /// <summary>A GuestAssert that failed, with the message the guest sent.</summary>
 public sealed record GuestAssertFailure(uint Id, string Message) : GuestEvent
 {

@@ -20,6 +20,13 @@ public static class ReportPorts
     public const ushort ExceptionField = 0xE5;
     /// <summary>Completes an exception record: 0 = resumed at a fixup, 1 = unhandled (the guest stops).</summary>
     public const ushort ExceptionEnd = 0xE6;
+    /// <summary>
+    /// Releases page N (the value) of the VM's userfaultfd slot: a slot that holds its missing pages resolves a
+    /// page only once the guest has released it (see <see cref="Memory.UserfaultfdSlot.HoldUntilReleased"/>).
+    /// One OUT and no latch, so unlike a report it may be sent with interrupts on. The run loop, not the decoder,
+    /// handles it: it records a <see cref="GuestPageRelease"/> with RFLAGS.IF as KVM reported it at this exit.
+    /// </summary>
+    public const ushort ReleasePage = 0xE7;
     /// <summary>The guest finished; the value is its status.</summary>
     public const ushort Done = 0xEF;
 

@@ -59,6 +59,17 @@ public sealed partial class GuestProgramBuilder
         return this;
     }
 
+    /// <summary>
+    /// Releases the userfaultfd page whose index is in <paramref name="pageIndex"/> (<see cref="ReportPorts.ReleasePage"/>):
+    /// one OUT, so unlike a report it may be sent with interrupts on. Clobbers EAX.
+    /// </summary>
+    public GuestProgramBuilder ReleaseUserfaultPage(AssemblerRegister32 pageIndex)
+    {
+        if (pageIndex != eax) _asm.mov(eax, pageIndex);
+        Out(ReportPorts.ReleasePage, eax);
+        return this;
+    }
+
     /// <summary>CPUID with EAX = leaf, ECX = subleaf; results in EAX, EBX, ECX, EDX.</summary>
     public GuestProgramBuilder Cpuid(uint leaf, uint subleaf = 0)
     {

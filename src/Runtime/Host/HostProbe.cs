@@ -18,9 +18,8 @@ public static class HostProbe
 
     public static HostReport Probe(HostPaths paths)
     {
-        string[] modules = KvmFlavours.Modules.Where(f => Directory.Exists(Path.Combine(paths.SysModule, KvmFlavours.Name(f))))
-            .Select(KvmFlavours.Name).ToArray();
-        KvmFlavour flavour = KvmFlavours.Modules.FirstOrDefault(f => modules.Contains(KvmFlavours.Name(f)), KvmFlavour.Unknown);
+        string[] modules = KvmFlavours.LoadedModules(paths);
+        KvmFlavour flavour = KvmFlavours.Detect(paths);
 
         KvmSystem system;
         try

@@ -1,15 +1,23 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using Vmspec.Runtime.Devices;
+using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Running;
 
-/// <summary>The run loop: KVM_RUN until a verdict, giving port I/O to the devices that claim it and decoding report-port I/O into events.</summary>
+/// <summary>
+/// The run loop: KVM_RUN until a verdict, giving port I/O to the devices that claim it, page releases to the
+/// userfaultfd slot, and decoding report-port I/O into events.
+/// </summary>
 public static class VcpuRunner
 {
-    public static RunResult Run(KvmVcpuFd vcpu, GuestMemory memory, GuestLayout layout, TimeSpan timeout, IReadOnlyList<IPortIoDevice>? devices = null)
+    /// <param name="userfaultSlot">The VM's userfaultfd slot, which OUTs to <see cref="ReportPorts.ReleasePage"/> release pages of.</param>
+    /// <param name="flavour">This host's KVM: decides whether the vCPU state read after a failure is the guest's.</param>
+    public static RunResult Run(KvmVcpuFd vcpu, GuestMemory memory, GuestLayout layout, TimeSpan timeout, IReadOnlyList<IPortIoDevice>? devices = null,
+        UserfaultfdSlot? userfaultSlot = null, KvmFlavour flavour = KvmFlavour.Unknown)
     {
         devices ??= [];
         var events = new List<GuestEvent>();
@@ -35,7 +43,7 @@ public static class VcpuRunner
                     outcome = (RunVerdict.UnexpectedExit, $"KVM_RUN failed: {ErrnoNames.Name(errno)}");
                     break;
                 }
-                if (Dispatch(vcpu, decoder, devices, events) is { } verdict)
+                if (Dispatch(vcpu, decoder, devices, userfaultSlot, events) is { } verdict)
                 {
                     outcome = verdict;
                     break;
@@ -44,12 +52,30 @@ public static class VcpuRunner
         }
         vcpu.ClearImmediateExit();
         clock.Stop();
-        FailureSnapshot? snapshot = outcome.Verdict == RunVerdict.Completed ? null : Snapshot(vcpu, memory, layout);
-        return new RunResult(outcome.Verdict, outcome.Detail, events, snapshot, clock.Elapsed, exits);
+        FailureSnapshot? snapshot = null;
+        string? unavailable = null;
+        if (outcome.Verdict == RunVerdict.Shutdown && flavour == KvmFlavour.KvmAmd)
+            unavailable = ResetByShutdownIntercept(vcpu);
+        else if (outcome.Verdict != RunVerdict.Completed)
+            snapshot = Snapshot(vcpu, memory, layout);
+        return new RunResult(outcome.Verdict, outcome.Detail, events, snapshot, clock.Elapsed, exits, unavailable);
+    }
+
+    /// <summary>
+    /// kvm_amd answers the SHUTDOWN intercept by INITing the vCPU (the VMCB is undefined after it), so the state
+    /// KVM_EXIT_SHUTDOWN leaves is the reset state, not the triple fault's: say so, with what KVM returned.
+    /// </summary>
+    private static string ResetByShutdownIntercept(KvmVcpuFd vcpu)
+    {
+        KvmRegs regs = vcpu.GetRegs();
+        KvmSregs sregs = vcpu.GetSregs();
+        return $"kvm_amd's SHUTDOWN intercept reinitialises the VMCB, so KVM returns the vCPU's reset state "
+            + $"(RIP 0x{regs.Rip:x}, CS base 0x{sregs.Cs.Base:x}, CR0 0x{sregs.Cr0:x}), not the state at the triple fault";
     }
 
     /// <summary>Handles one exit; a verdict ends the run, null continues it.</summary>
-    private static (RunVerdict, string)? Dispatch(KvmVcpuFd vcpu, ReportPortDecoder decoder, IReadOnlyList<IPortIoDevice> devices, List<GuestEvent> events)
+    private static (RunVerdict, string)? Dispatch(KvmVcpuFd vcpu, ReportPortDecoder decoder, IReadOnlyList<IPortIoDevice> devices,
+        UserfaultfdSlot? userfaultSlot, List<GuestEvent> events)
     {
         ref KvmRunHeader run = ref vcpu.Run;
         switch ((KvmExitReason)run.ExitReason)
@@ -59,6 +85,8 @@ public static class VcpuRunner
                 KvmRunIo io = run.Io;
                 if (devices.FirstOrDefault(d => d.Handles(io.Port)) is { } device)
                     return DeviceIo(device, io, vcpu.IoData, events);
+                if (io.Port == ReportPorts.ReleasePage)
+                    return ReleasePage(io, vcpu.IoData, run.IfFlag != 0, userfaultSlot, events);
                 if (io.Count != 1)
                     return (RunVerdict.UnexpectedExit, $"string I/O ({io.Count} repetitions) on port 0x{io.Port:x}");
                 GuestEvent? e = decoder.Decode(io.Port, io.Direction == KvmRunIo.DirectionOut, vcpu.IoData);
@@ -99,6 +127,28 @@ public static class VcpuRunner
             if (e.EndsRun) return VerdictFor(e);
         }
         return null;
+    }
+
+    /// <summary>An OUT to <see cref="ReportPorts.ReleasePage"/>: one 32-bit page index, recorded with kvm_run.if_flag, then released.</summary>
+    private static (RunVerdict, string)? ReleasePage(KvmRunIo io, ReadOnlySpan<byte> data, bool interruptsEnabled, UserfaultfdSlot? slot,
+        List<GuestEvent> events)
+    {
+        string port = $"port 0x{ReportPorts.ReleasePage:x} (release a userfaultfd page)";
+        string? problem = io.Direction != KvmRunIo.DirectionOut ? $"IN from {port}; it is write-only"
+            : io.Size != 4 || io.Count != 1 ? $"{io.Size}-byte OUT x{io.Count} to {port}; expected one 4-byte OUT"
+            : slot is null ? $"OUT to {port}, but the VM has no userfaultfd slot"
+            : null;
+        if (problem is null)
+        {
+            var release = new GuestPageRelease(BinaryPrimitives.ReadUInt32LittleEndian(data), interruptsEnabled);
+            events.Add(release);
+            if (slot!.Release(release.PageIndex))
+                return null;
+            problem = $"release of page {release.PageIndex}, but the userfaultfd slot has {slot.Pages} page(s)";
+        }
+        var violation = new ReportProtocolViolation(problem);
+        events.Add(violation);
+        return VerdictFor(violation);
     }
 
     private static (RunVerdict, string) VerdictFor(GuestEvent e) => e switch

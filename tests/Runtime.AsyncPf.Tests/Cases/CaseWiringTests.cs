@@ -84,6 +84,13 @@ public class CaseWiringTests
         Assert.Equal(host.Reason, FaultLatencyBench.Run(8, host).Unavailable);
     }
 
+    [Theory]
+    [InlineData(10, 2500)] // the faults spec: one missing release still leaves three quarters of the timeout
+    [InlineData(20, 5000)]
+    [InlineData(60, 5000)] // capped: a guest that never releases costs a run 5 s at most
+    public void AHeldPageWaitsForItsReleaseAQuarterOfTheCaseTimeoutAtMost5s(int timeoutSeconds, int boundMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(boundMs), CaseRunner.HoldBound(TimeSpan.FromSeconds(timeoutSeconds)));
+
     [Fact]
     public void PercentilesAreNearestRank()
     {

@@ -14,16 +14,17 @@ public class KvmTraceSessionTests
             Assert.Skip($"host tracing unavailable: {reason}");
             return;
         }
-        string[] instancesBefore;
+        // Only this session's own instance is looked for: tests running in parallel (CaseRunner on KVM) have theirs.
+        string name = session.InstanceName;
         using (session)
         {
-            instancesBefore = Instances();
-            Assert.Contains(instancesBefore, name => name.StartsWith($"vmspec-{Environment.ProcessId}-", StringComparison.Ordinal));
+            Assert.StartsWith($"vmspec-{Environment.ProcessId}-", name, StringComparison.Ordinal);
+            Assert.Contains(name, Instances());
             var record = session.Stop();
             Assert.Equal(KvmTraceSession.Events.Order(), record.Counts.Keys.Order());
             Assert.All(record.Counts.Values, count => Assert.Equal(0, count));
         }
-        Assert.DoesNotContain(Instances(), name => name.StartsWith($"vmspec-{Environment.ProcessId}-", StringComparison.Ordinal));
+        Assert.DoesNotContain(name, Instances());
     }
 
     /// <summary>The instance names visible through any tracefs mount this process can see.</summary>

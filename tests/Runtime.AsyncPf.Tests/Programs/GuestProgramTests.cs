@@ -3,6 +3,7 @@ using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.X86;
 
@@ -43,7 +44,7 @@ public class GuestProgramTests
         Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
         Assert.Equal(Msr().Sha256, Msr().Sha256);
         Assert.Equal(MinimalProgram.Build(Layout).Sha256, MinimalProgram.Build(Layout).Sha256);
-        Assert.Equal("c4119a6960684b29451be072144f1617e5c9eb02bee66cbe4245b7723732aa55", AsyncPf().Sha256);
+        Assert.Equal("d0c6d71cda79f0abc91061d95eb2c59d5fbe7f5152f6aedc21adeeb551d9daf8", AsyncPf().Sha256);
         Assert.Equal("edff1a54044c9cfb47b560d04525609e50666da98e3f8e2ed6675797e226aa5a", Msr().Sha256);
     }
 
@@ -77,6 +78,25 @@ public class GuestProgramTests
         var pf = Decode(program, program.InterruptHandlers[14]).Take(12).ToList();
         Assert.Contains(pf, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.None && i.MemoryDisplacement64 == (ulong)Vars.AreaGpa);
         Assert.Contains(pf, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.R12 && i.MemoryDisplacement64 == KvmVcpuPvApfData.FlagsOffset);
+    }
+
+    [Fact]
+    public void PageFaultHandlerReleasesThePageWithInterruptsOnBeforeItWaits()
+    {
+        var program = AsyncPf();
+        var pf = Decode(program, program.InterruptHandlers[14]).TakeWhile(i => i.Mnemonic != Mnemonic.Iretq).ToList();
+        int sti = pf.FindIndex(i => i.Mnemonic == Mnemonic.Sti);
+        int release = pf.FindIndex(i => i.Mnemonic == Mnemonic.Out && i.Op0Kind == OpKind.Immediate8 && i.Immediate8 == ReportPorts.ReleasePage);
+        int cli = pf.FindIndex(i => i.Mnemonic == Mnemonic.Cli);
+        int firstWaitRead = pf.FindIndex(i => i.Mnemonic == Mnemonic.Cmp && i.MemoryDisplacement64 == (ulong)Vars.LastReadyToken);
+        Assert.True(sti >= 0 && release > sti && firstWaitRead > release && cli > firstWaitRead,
+            $"sti {sti}, release {release}, first wait read {firstWaitRead}, cli {cli}");
+        // The page released is the one being touched: the count of completed touches, loaded into EAX for the OUT.
+        Assert.Contains(pf.Skip(sti).Take(release - sti), i => i.Mnemonic == Mnemonic.Mov && i.Op0Register == Register.EAX
+            && i.MemoryDisplacement64 == (ulong)Vars.TouchesDone);
+        // Only the release OUT runs with interrupts on: every report OUT is before the STI or after the CLI.
+        var outs = pf.Select((i, n) => (i, n)).Where(x => x.i.Mnemonic == Mnemonic.Out).Select(x => x.n);
+        Assert.All(outs, n => Assert.True(n < sti || n == release || n > cli, $"OUT at {n} between STI {sti} and CLI {cli}"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Host;
+using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
 using static Vmspec.Runtime.AsyncPf.Tests.Reports;
 
@@ -12,6 +13,7 @@ namespace Vmspec.Runtime.AsyncPf.Tests.Verification;
 public class AsyncPfChecksTests
 {
     private static readonly OracleHost Host = new(0x1007efb, Enforced: false, InKernelLapic: true, [new GuestRam(0, 0x40_0000)]);
+    private static readonly TimeSpan HoldBound = TimeSpan.FromMilliseconds(2500);
 
     /// <summary>The events of a good 2-page CPL3 run: setup, wakeup-all, two faults each with its page-ready, results.</summary>
     private static List<GuestEvent> GoodRun(int pages = 2)
@@ -23,10 +25,10 @@ public class AsyncPfChecksTests
         };
         for (uint p = 1; p <= pages; p++)
         {
-            var notPresent = NotPresent(p << 12).ToList();
-            events.AddRange(notPresent.Take(2));
+            var notPresent = NotPresent(p << 12, p - 1).ToList();
+            events.AddRange(notPresent.Take(3));
             events.Add(Interrupt(p << 12, 0xec));
-            events.AddRange(notPresent.Skip(2));
+            events.AddRange(notPresent.Skip(3));
         }
         for (ulong p = 0; p < (ulong)pages; p++)
             events.Add(R(GuestReports.PageValue, PagePattern.Quadword(p)));
@@ -36,10 +38,11 @@ public class AsyncPfChecksTests
     }
 
     private static IReadOnlyList<Vmspec.Runtime.AsyncPf.Verification.Check> Verify(List<GuestEvent> events, int pages = 2, KvmFlavour flavour = KvmFlavour.KvmPvm,
-        int cpl = 3, int uffd = 2)
+        int cpl = 3, IReadOnlyList<UserfaultEvent>? uffd = null)
     {
         var run = new RunResult(RunVerdict.Completed, "done", events, null, TimeSpan.FromMilliseconds(10), 40);
-        return AsyncPfChecks.Verify(new AsyncPfRun(Setup(pages, cpl), flavour, Host, run, uffd), GuestObservations.Parse(events));
+        return AsyncPfChecks.Verify(new AsyncPfRun(Setup(pages, cpl), flavour, Host, run, uffd ?? HeldAndReleased(pages), HoldBound),
+            GuestObservations.Parse(events));
     }
 
     private static Vmspec.Runtime.AsyncPf.Verification.Check Named(IEnumerable<Vmspec.Runtime.AsyncPf.Verification.Check> checks, string prefix) =>
@@ -53,8 +56,82 @@ public class AsyncPfChecksTests
         Assert.All(checks, c => Assert.True(c.Status == Outcome.Passed, $"{c.Name}: expected {c.Expected}, observed {c.Observed}"));
         Assert.Equal(new AsyncPfCounts(2, 2, 1), GuestObservations.Parse(events).Counts);
         Assert.Contains("delivery (kvm_pvm)", string.Join('\n', checks.Select(c => c.Name)));
-        // 2M cycles at (20M cycles / 10 ms) = 1 ms, shown with the spin count.
-        Assert.Contains("~1.000 ms", Named(checks, "page 0: guest kept running").Observed);
+        // 2M cycles at (20M cycles / 10 ms) = 1 ms, shown with the spin count and the host's release-to-resolve time.
+        var waited = Named(checks, "page 0: guest kept running");
+        Assert.Contains("~1.000 ms", waited.Observed);
+        Assert.Contains("100 spin iteration(s)", waited.Observed);
+        Assert.Contains("resolved 1.000 ms after the release", waited.Observed);
+    }
+
+    [Fact]
+    public void OneSpinIterationPassesWhenTheHandshakeHappened()
+    {
+        // Under TCG the page-ready may arrive at the first instruction after the release: the verdict rests on
+        // the handshake, never on how long the guest spun.
+        var events = GoodRun();
+        events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.NotPresentSpin })] = R(GuestReports.NotPresentSpin, 1);
+        var waited = Named(Verify(events), "page 0: guest kept running");
+        Assert.Equal(Outcome.Passed, waited.Status);
+        Assert.Contains("1 spin iteration(s)", waited.Observed);
+    }
+
+    [Fact]
+    public void AGuestThatNeverReleasesFailsWithTheHoldBound()
+    {
+        var events = GoodRun();
+        events.RemoveAll(e => e is GuestPageRelease);
+        var uffd = HeldAndReleased(2).Select((u, i) => u with
+        {
+            Resolution = i == 0 ? UserfaultResolution.HoldExpired : UserfaultResolution.HoldAbandoned,
+            Released = null,
+        }).ToArray();
+        var checks = Verify(events, uffd: uffd);
+        var first = Named(checks, "page 0: guest kept running");
+        Assert.Equal(Outcome.Failed, first.Status);
+        Assert.Contains("the guest released no page after this 'page not present'", first.Observed);
+        Assert.Contains("the guest never released page 0: the host resolved it without the handshake when its 2.5 s hold bound ran out", first.Observed);
+        var second = Named(checks, "page 1: guest kept running");
+        Assert.Equal(Outcome.Failed, second.Status);
+        Assert.Contains("it had stopped holding pages after an earlier page's hold bound ran out", second.Observed);
+    }
+
+    [Fact]
+    public void AReleaseWithInterruptsOffOrOfAnotherPageFails()
+    {
+        var events = GoodRun();
+        int first = events.FindIndex(e => e is GuestPageRelease);
+        events[first] = new GuestPageRelease(0, InterruptsEnabled: false);
+        int second = events.FindLastIndex(e => e is GuestPageRelease);
+        events[second] = new GuestPageRelease(0, InterruptsEnabled: true);
+        var checks = Verify(events);
+        Assert.Contains("IF was 0 at the guest's release (kvm_run.if_flag)", Named(checks, "page 0: guest kept running").Observed);
+        Assert.Contains("the guest released page 0, not page 1", Named(checks, "page 1: guest kept running").Observed);
+    }
+
+    [Fact]
+    public void APageTheHostDidNotHoldOrAWaitEndedByTheHangGuardFails()
+    {
+        var events = GoodRun();
+        events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.NotPresentWaitEnd })] = R(GuestReports.NotPresentWaitEnd, 0);
+        var uffd = HeldAndReleased(2).Select((u, i) => i == 1 ? u with { Resolution = UserfaultResolution.AfterDelay } : u).ToArray();
+        var checks = Verify(events, uffd: uffd);
+        var first = Named(checks, "page 0: guest kept running");
+        Assert.Equal(Outcome.Failed, first.Status);
+        Assert.Contains("the guest's wait ended by its hang guard, not by the page-ready for its token", first.Observed);
+        var second = Named(checks, "page 1: guest kept running");
+        Assert.Equal(Outcome.Failed, second.Status);
+        Assert.Contains("the host did not hold page 1 for the handshake", second.Observed);
+    }
+
+    [Fact]
+    public void DeliveryIsExpectedOnlyWhenTheOracleSaysSoAndTheEnableWriteIsAccepted()
+    {
+        Assert.True(AsyncPfChecks.ExpectDelivery(Setup(6), KvmFlavour.KvmAmd, Host).Delivered);
+        Assert.False(AsyncPfChecks.ExpectDelivery(Setup(6, interrupts: false), KvmFlavour.KvmAmd, Host).Delivered);
+        Assert.False(AsyncPfChecks.ExpectDelivery(Setup(6, cpl: 0), KvmFlavour.KvmAmd, Host).Delivered);
+        // The EN write #GPs when the guest's CPUID hides ASYNC_PF_INT under enforcement: nothing can be delivered.
+        var hidden = Host with { PvFeatures = 0, Enforced = true };
+        Assert.False(AsyncPfChecks.ExpectDelivery(Setup(6), KvmFlavour.KvmAmd, hidden).Delivered);
     }
 
     [Fact]
@@ -92,11 +169,11 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void AWrongValueAndAMissingSpinAreFound()
+    public void AWrongValueAndAMissingReleaseAreFound()
     {
         var events = GoodRun();
         events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.PageValue })] = R(GuestReports.PageValue, 0);
-        events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.NotPresentSpin })] = R(GuestReports.NotPresentSpin, 1);
+        events.RemoveAt(events.FindIndex(e => e is GuestPageRelease));
         var checks = Verify(events);
         Assert.Equal(Outcome.Failed, Named(checks, "page 0: value read").Status);
         Assert.Equal(Outcome.Failed, Named(checks, "page 0: guest kept running").Status);
@@ -106,7 +183,8 @@ public class AsyncPfChecksTests
     [Fact]
     public void Cpl0OnPvmExpectsNoDeliveryButCorrectValues()
     {
-        var events = GoodRun().Where(e => e is not GuestReport { Kind: >= GuestReports.NotPresentCr2 and <= GuestReports.NotPresentCycles }
+        var events = GoodRun().Where(e => e is not GuestReport { Kind: >= GuestReports.NotPresentCr2 and <= GuestReports.NotPresentWaitEnd }
+            && e is not GuestPageRelease
             && !(e is GuestReport { Kind: GuestReports.Interrupt, Value: var v } && (uint)v != 0xffffffff)).ToList();
         events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.AckCount })] = R(GuestReports.AckCount, 1);
         var checks = Verify(events, cpl: 0);
@@ -122,7 +200,7 @@ public class AsyncPfChecksTests
         var events = GoodRun();
         events.RemoveAt(events.Count - 1);
         var run = new RunResult(RunVerdict.Timeout, "no verdict within 100 ms", events, null, TimeSpan.FromMilliseconds(100), 9);
-        var checks = AsyncPfChecks.Verify(new AsyncPfRun(Setup(2), KvmFlavour.KvmPvm, Host, run, 2), GuestObservations.Parse(events));
+        var checks = AsyncPfChecks.Verify(new AsyncPfRun(Setup(2), KvmFlavour.KvmPvm, Host, run, HeldAndReleased(2), HoldBound), GuestObservations.Parse(events));
         var check = Named(checks, "run:");
         Assert.Equal(Outcome.Failed, check.Status);
         Assert.Equal(run.Format(), check.Observed);
@@ -130,5 +208,5 @@ public class AsyncPfChecksTests
 
     [Fact]
     public void UserfaultEventCountIsChecked() =>
-        Assert.Equal(Outcome.Failed, Named(Verify(GoodRun(), uffd: 1), "userfaultfd events").Status);
+        Assert.Equal(Outcome.Failed, Named(Verify(GoodRun(), uffd: HeldAndReleased(1)), "userfaultfd events").Status);
 }

@@ -14,6 +14,27 @@ public sealed class LifecycleTests
 
     private static int Mappings() => File.ReadAllLines("/proc/self/maps").Length;
 
+    /// <summary>What a VM owns, by name: KVM VM and vCPU fds, userfaultfds, vCPU (kvm_run) mappings, resolver threads.</summary>
+    private static string VmObjects()
+    {
+        var fds = Directory.GetFiles("/proc/self/fd").Select(fd => { try { return new FileInfo(fd).LinkTarget ?? ""; } catch (IOException) { return ""; } });
+        int vmFds = fds.Count(t => t.StartsWith("anon_inode:kvm-vm", StringComparison.Ordinal));
+        int vcpuFds = fds.Count(t => t.StartsWith("anon_inode:kvm-vcpu", StringComparison.Ordinal));
+        int uffds = fds.Count(t => t.Contains("userfaultfd", StringComparison.Ordinal));
+        int vcpuMaps = File.ReadLines("/proc/self/maps").Count(l => l.Contains("kvm-vcpu", StringComparison.Ordinal));
+        int resolvers = Directory.GetDirectories("/proc/self/task")
+            .Count(t => { try { return File.ReadAllText(Path.Combine(t, "comm")).StartsWith("vmspec-uffd", StringComparison.Ordinal); } catch (IOException) { return false; } });
+        return $"{vmFds} kvm-vm fd(s), {vcpuFds} kvm-vcpu fd(s), {uffds} userfaultfd(s), {vcpuMaps} kvm-vcpu mapping(s), {resolvers} resolver thread(s)";
+    }
+
+    /// <summary>
+    /// Growth a batch of cycles may show in the process's totals without a leak: the runtime's own heap, JIT and
+    /// thread pool map and unmap on their own. A leak of one fd or mapping per cycle grows a batch by 500.
+    /// </summary>
+    private const int FdSlack = 4, MappingSlack = 48;
+
+    private const int Batch = 500;
+
     [Fact]
     public void A_thousand_create_run_destroy_cycles_keep_fds_and_mappings_flat()
     {
@@ -25,18 +46,29 @@ public sealed class LifecycleTests
             UserfaultSlot = new UserfaultSlotConfig(1, 0x40_0000, 0x40_0000, (_, _) => { }, TimeSpan.Zero),
             Timeout = TimeSpan.FromSeconds(10),
         };
-        void Cycle()
+        void Cycles(int count)
         {
-            using Vm vm = VmBuilder.Build(config, kvm);
-            Assert.True(vm.Run().Succeeded);
+            for (int i = 0; i < count; i++)
+            {
+                using Vm vm = VmBuilder.Build(config, kvm);
+                Assert.True(vm.Run().Succeeded);
+            }
         }
-        for (int i = 0; i < 20; i++) Cycle(); // warm up runtime pools and JIT
-        int fds = OpenFds(), maps = Mappings();
+        Cycles(20); // warm up runtime pools and JIT
+        int[] fds = [OpenFds(), 0, 0], maps = [Mappings(), 0, 0];
 
-        for (int i = 0; i < 1000; i++) Cycle();
+        Cycles(Batch);
+        (fds[1], maps[1]) = (OpenFds(), Mappings());
+        Cycles(Batch);
+        (fds[2], maps[2]) = (OpenFds(), Mappings());
 
-        Assert.Equal(fds, OpenFds());
-        Assert.InRange(Mappings(), maps - 16, maps + 16); // the runtime's own heap may grow or shrink a little
+        // Exact: nothing a VM owns outlives it.
+        Assert.Equal("0 kvm-vm fd(s), 0 kvm-vcpu fd(s), 0 userfaultfd(s), 0 kvm-vcpu mapping(s), 0 resolver thread(s)", VmObjects());
+        // Totals: neither batch grows them beyond a slack far below one per cycle (they may shrink).
+        string figures = $"fds {fds[0]} after warm-up, {fds[1]} after {Batch} cycles, {fds[2]} after {2 * Batch} (a batch may add at most {FdSlack}); "
+            + $"mappings {maps[0]}, {maps[1]}, {maps[2]} (at most {MappingSlack} per batch)";
+        Assert.True(fds[1] - fds[0] <= FdSlack && fds[2] - fds[1] <= FdSlack, $"fds grew: {figures}");
+        Assert.True(maps[1] - maps[0] <= MappingSlack && maps[2] - maps[1] <= MappingSlack, $"mappings grew: {figures}");
     }
 
     [Fact]

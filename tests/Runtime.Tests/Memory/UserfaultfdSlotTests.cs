@@ -54,6 +54,127 @@ public sealed class UserfaultfdSlotTests
         Assert.False(memory.IsReadable(0x40_0000, 4));
     }
 
+    /// <summary>Touches one byte of a page on a thread of its own (the fault blocks it until the page is resolved).</summary>
+    private sealed class Toucher
+    {
+        private readonly ManualResetEventSlim _done = new();
+
+        public Toucher(GuestMemorySlot slot, int page)
+        {
+            new Thread(() => { Value = slot.Mapping.Slice((ulong)page * 4096 + 5, 1)[0]; _done.Set(); }) { IsBackground = true }.Start();
+        }
+
+        public byte Value { get; private set; }
+
+        /// <summary>True when the read completed within <paramref name="time"/>.</summary>
+        public bool Finishes(TimeSpan time) => _done.Wait(time);
+    }
+
+    private static Toucher Touch(GuestMemorySlot slot, int page) => new(slot, page);
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void A_held_page_stays_missing_until_the_guest_releases_it()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        using UserfaultfdSlot uffd = CreateOrSkip(slot, (index, page) => page.Fill((byte)(0xb0 + index)), TimeSpan.Zero);
+        uffd.HoldUntilReleased(TimeSpan.FromSeconds(60));
+
+        Toucher toucher = Touch(slot, 2);
+        // However long it is given, a held page does not arrive before its release.
+        Assert.False(toucher.Finishes(TimeSpan.FromMilliseconds(300)));
+        Assert.True(uffd.Release(2));
+
+        Assert.True(toucher.Finishes(Patience), "the released page never arrived");
+        Assert.Equal(0xb2, toucher.Value);
+        var fault = Assert.Single(uffd.Events);
+        Assert.Equal(UserfaultResolution.Released, fault.Resolution);
+        Assert.True(fault.Released is { } at && at >= fault.Received && at <= fault.Resolved, $"{fault}");
+        Assert.Equal(TimeSpan.FromSeconds(60), uffd.HoldBound);
+        Assert.Null(uffd.Failure);
+    }
+
+    [Fact]
+    public void A_page_released_before_its_fault_is_resolved_without_waiting_for_the_bound()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        using UserfaultfdSlot uffd = CreateOrSkip(slot, (index, page) => page.Fill((byte)(0xb0 + index)), TimeSpan.Zero);
+        uffd.HoldUntilReleased(TimeSpan.FromSeconds(60));
+
+        Assert.True(uffd.Release(1));
+        Toucher toucher = Touch(slot, 1);
+
+        Assert.True(toucher.Finishes(Patience), "a page released in advance was held");
+        Assert.Equal(0xb1, toucher.Value);
+        var fault = Assert.Single(uffd.Events);
+        Assert.Equal(UserfaultResolution.Released, fault.Resolution);
+        Assert.True(fault.Released <= fault.Received, $"{fault}");
+    }
+
+    [Fact]
+    public void A_page_never_released_is_resolved_when_its_bound_runs_out_and_the_slot_then_stops_holding()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        using UserfaultfdSlot uffd = CreateOrSkip(slot, (index, page) => page.Fill((byte)(0xb0 + index)), TimeSpan.Zero);
+        var bound = TimeSpan.FromMilliseconds(300);
+        uffd.HoldUntilReleased(bound);
+
+        Toucher first = Touch(slot, 0);
+        Assert.True(first.Finishes(Patience), "the hold bound did not end the hold");
+        Toucher second = Touch(slot, 3);
+        Assert.True(second.Finishes(Patience), "a page after an expired hold was held");
+
+        Assert.Equal([0xb0, 0xb3], [first.Value, second.Value]);
+        var faults = uffd.Events;
+        Assert.Equal([UserfaultResolution.HoldExpired, UserfaultResolution.HoldAbandoned], faults.Select(f => f.Resolution));
+        Assert.True(faults[0].Resolved - faults[0].Received >= bound, $"held {(faults[0].Resolved - faults[0].Received).TotalMilliseconds} ms");
+        Assert.All(faults, f => Assert.Null(f.Released));
+        Assert.Null(uffd.Failure);
+    }
+
+    [Fact]
+    public void Release_refuses_a_page_outside_the_slot_and_the_hold_is_set_before_any_fault()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        using UserfaultfdSlot uffd = CreateOrSkip(slot, (_, _) => { }, TimeSpan.Zero);
+
+        Assert.Equal(4UL, uffd.Pages);
+        Assert.True(uffd.Release(3));
+        Assert.False(uffd.Release(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => uffd.HoldUntilReleased(TimeSpan.Zero));
+        Assert.Null(uffd.HoldBound);
+
+        Assert.True(Touch(slot, 0).Finishes(Patience));
+        Assert.Equal(UserfaultResolution.AfterDelay, Assert.Single(uffd.Events).Resolution);
+        Assert.Throws<InvalidOperationException>(() => uffd.HoldUntilReleased(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void Dispose_while_a_page_is_held_ends_the_hold_joins_the_resolver_and_frees_the_blocked_thread()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        UserfaultfdSlot uffd = CreateOrSkip(slot, (index, page) => page.Fill(0xee), TimeSpan.Zero);
+        uffd.HoldUntilReleased(TimeSpan.FromMinutes(10));
+        Toucher toucher = Touch(slot, 0);
+        Assert.False(toucher.Finishes(TimeSpan.FromMilliseconds(200)));
+
+        var disposer = new Thread(uffd.Dispose) { IsBackground = true };
+        disposer.Start();
+        Assert.True(disposer.Join(Patience), "Dispose hung on a held page");
+
+        Assert.False(uffd.ResolverAlive);
+        Assert.Empty(uffd.Events);
+        // Closing the userfaultfd wakes the fault; with the range no longer registered it gets an ordinary zero page.
+        Assert.True(toucher.Finishes(Patience), "the faulting thread stayed blocked after Dispose");
+        Assert.Equal(0, toucher.Value);
+    }
+
     [Fact]
     public void Dispose_stops_and_joins_the_resolver_thread()
     {

@@ -89,6 +89,7 @@ public sealed class BtfScanTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void TheBzImageScanStopsDecompressingAndMatchesTheFullRoute(CompressionKind kind)
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(kind, Vmlinux(SyntheticKernel.ApfBtf(legacy68: true))));
@@ -106,6 +107,7 @@ public sealed class BtfScanTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void DecodersStopWhenProgressSaysSo(CompressionKind kind)
     {
         byte[] data = new byte[3 << 20];
@@ -164,10 +166,11 @@ public sealed class BtfScanTests
         Assert.StartsWith("lying.img payload: lz4 output exceeds the", e.Message);
     }
 
-    /// <summary>Open reads the file into native memory, and the decoders (gzip through a stream, lz4 from a span) read the payload there.</summary>
+    /// <summary>Open reads the file into native memory, and the decoders (gzip and xz through a stream, lz4 from a span) read the payload there.</summary>
     [Theory]
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void OpenGivesTheSameReportAsFromBytes(CompressionKind kind)
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(kind, Vmlinux(SyntheticKernel.ApfBtf(legacy68: true))));

@@ -11,6 +11,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void RoundTripsKernelStylePayloads(CompressionKind kind)
     {
         byte[] data = Payloads.Sample(300_000);
@@ -41,6 +42,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void RefusesADeclaredSizeAboveInitSizeBeforeAllocating(CompressionKind kind)
     {
         byte[] bomb = Payloads.Compress(kind, new byte[32 << 20]);
@@ -53,6 +55,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void RefusesOutputBeyondALyingTrailer(CompressionKind kind)
     {
         byte[] bomb = Payloads.Compress(kind, new byte[32 << 20]);
@@ -87,6 +90,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
+    [InlineData(CompressionKind.Xz)]
     public void CorruptStreamsAreReportedAsCorrupt(CompressionKind kind)
     {
         byte[] payload = Payloads.Compress(kind, Payloads.Sample(50_000));

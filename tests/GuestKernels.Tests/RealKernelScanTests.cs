@@ -6,13 +6,18 @@ namespace Vmspec.GuestKernels.Tests;
 /// <summary>On the real Debian kernels the payload scan and the full decode + section table give the same report.</summary>
 public sealed class RealKernelScanTests
 {
-    public static TheoryData<string> Packages => ["6.1", "6.12"];
+    public static TheoryData<string> Packages => ["6.1", "6.1-generic", "6.12"];
 
     [Theory]
     [MemberData(nameof(Packages))]
     public void ScanAndSectionTableAgree(string version)
     {
-        DebianKernelPackage package = version == "6.1" ? DebianKernels.Cloud61 : DebianKernels.Cloud612;
+        DebianKernelPackage package = version switch
+        {
+            "6.1" => DebianKernels.Cloud61,
+            "6.1-generic" => DebianKernels.Generic61,
+            _ => DebianKernels.Cloud612,
+        };
         var scanned = DebianKernels.Open(package);
         var full = KernelImage.Open(DebianKernels.RequireCached(package), scanPayload: false);
 
@@ -22,7 +27,7 @@ public sealed class RealKernelScanTests
         Assert.Equal(full.KernelVersion, scanned.KernelVersion);
         var fromScan = AbiReport.FromImage(scanned);
         var fromSections = AbiReport.FromImage(full);
-        Assert.Equal(version == "6.1" ? "legacy-68" : "fixed-64", fromScan.Verdict);
+        Assert.Equal(version == "6.12" ? "fixed-64" : "legacy-68", fromScan.Verdict);
         Assert.Equal(fromSections.ToJson(), fromScan.ToJson());
     }
 }

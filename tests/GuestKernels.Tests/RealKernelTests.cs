@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.GuestKernels.Tests.Builders;
 
 namespace Vmspec.GuestKernels.Tests;
 
@@ -38,6 +40,43 @@ public sealed class RealKernelTests
         Assert.Equal(64, report.Struct!.Size);
         AssertMembers(report, ("flags", 0, 4), ("token", 4, 4), ("pad", 8, 56));
         Assert.Equal("__u8[56]", report.Struct.FindMember("pad")!.TypeName);
+    }
+
+    /// <summary>SHA-256 of the vmlinux in Debian 6.1.0-56-amd64's bzImage, as `xz -dc` of its payload gives it.</summary>
+    private const string Generic61VmlinuxSha256 = "4b37ad587701fad5c25512b00c98ee8067ca35f61c5c49d852af3637a44b1227";
+
+    /// <summary>The whole xz payload (x86 BCJ + LZMA2, CRC32) decodes to what xz-utils gives: it used to fail its block
+    /// check, because SharpCompress's x86 filter left calls at read boundaries unconverted.</summary>
+    [Fact]
+    public void Debian61GenericXzPayloadDecodesLikeXzUtils()
+    {
+        string deb = DebianKernels.RequireCached(DebianKernels.Generic61);
+        var vmlinuz = DebArchive.ReadVmlinuz(File.ReadAllBytes(deb), deb);
+        var header = BzImage.Parse(vmlinuz.Contents, vmlinuz.Name);
+        var payload = vmlinuz.Contents.AsMemory((int)header.PayloadFileOffset, (int)header.PayloadLength);
+        Assert.Equal(CompressionKind.Xz, CompressionMagic.Detect(payload.Span));
+
+        byte[] vmlinux = PayloadDecompressor.DecompressKernelPayload(payload, header.InitSize, vmlinuz.Name);
+
+        Assert.Equal(65906612, vmlinux.Length);
+        Assert.Equal(Generic61VmlinuxSha256, Convert.ToHexStringLower(SHA256.HashData(vmlinux)));
+        // The pinned hash came from xz-utils; where it is installed, check again against its output (the payload without
+        // the kernel's 4-byte size trailer, which xz would call trailing garbage).
+        if (XzCli.IsAvailable)
+            Assert.Equal(Generic61VmlinuxSha256, Convert.ToHexStringLower(SHA256.HashData(XzCli.Run(payload[..^4].ToArray(), "-dc"))));
+    }
+
+    [Fact]
+    public void Debian61GenericIsXzAndSpeaksLegacy68()
+    {
+        var image = DebianKernels.Open(DebianKernels.Generic61);
+
+        Assert.Equal(CompressionKind.Xz, image.Compression);
+        Assert.Equal("boot/vmlinuz-6.1.0-56-amd64", image.Member);
+        Assert.StartsWith("6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2", image.KernelVersion);
+        var report = AbiReport.FromImage(image);
+        Assert.Equal("legacy-68", report.Verdict);
+        AssertMembers(report, ("flags", 0, 4), ("token", 4, 4), ("pad", 8, 56), ("enabled", 64, 4));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
-using SharpCompress.Compressors.Xz;
 using ZstdSharp;
 
 namespace Vmspec.GuestKernels.Compression;
@@ -106,7 +105,7 @@ public static class PayloadDecompressor
     {
         CompressionKind.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
         CompressionKind.Zstd => new DecompressionStream(compressed, leaveOpen: true),
-        CompressionKind.Xz => new XZStream(compressed),
+        CompressionKind.Xz => new XzDecoderStream(compressed),
         _ => throw new KernelImageException($"unsupported compression {kind.Name()} for a stream"),
     };
 

@@ -20,9 +20,10 @@ internal static class LabCommand
         var timeout = new Option<string>("--timeout") { Description = "wall-clock limit for boot and command, e.g. 90s, 10m (0: none)", DefaultValueFactory = _ => "30m" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "a folder the command may write (repeatable); everything else is read-only", AllowMultipleArgumentsPerToken = false };
         var memory = new Option<int>("--memory") { Description = "lab VM memory in MiB", DefaultValueFactory = _ => 4096 };
+        var append = new Option<string>("--append") { Description = "more lab kernel arguments, e.g. 'loglevel=7 kvm.ignore_msrs=1'", DefaultValueFactory = _ => "" };
         var console = new Option<string?>("--console") { Description = "keep the lab kernel's console log in this file" };
         var command = new Argument<string[]>("command") { Description = "the command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
-        var lab = new Command("lab", "Run a command on a host kernel's real KVM, booted under QEMU") { host, accel, timeout, outputs, memory, console, command };
+        var lab = new Command("lab", "Run a command on a host kernel's real KVM, booted under QEMU") { host, accel, timeout, outputs, memory, append, console, command };
         lab.SetAction(async (parse, cancellation) =>
         {
             try
@@ -38,6 +39,7 @@ internal static class LabCommand
                     Timeout = Durations.Parse(parse.GetValue(timeout)!, "--timeout"),
                     MemoryMiB = parse.GetValue(memory),
                     ConsoleLogCopy = parse.GetValue(console),
+                    KernelArguments = parse.GetValue(append)!,
                     StandardOutput = Console.OpenStandardOutput(),
                     StandardError = Console.OpenStandardError(),
                     Progress = message => Console.Error.WriteLine($"vmspec lab: {message}"),

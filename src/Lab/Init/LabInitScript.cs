@@ -45,7 +45,7 @@ public static class LabInitScript
         echo "release $(uname -r)" >&3
 
         mkdir -p /mnt/host /mnt/rw /mnt/root
-        mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 hostroot /mnt/host \
+        mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /mnt/host \
           || fail "cannot mount the host's root (9p tag hostroot)"
         mount -t tmpfs -o mode=0755 tmpfs /mnt/rw && mkdir /mnt/rw/upper /mnt/rw/work \
           && mount -t overlay -o lowerdir=/mnt/host,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work overlay /mnt/root \

@@ -13,7 +13,8 @@ public sealed record QemuMachine(
     string ErrSocket,
     string StatusSocket,
     IReadOnlyList<(OutputFolder Folder, string HostPath)> Outputs,
-    string? Firmware);
+    string? Firmware,
+    string ExtraKernelArguments = "");
 
 /// <summary>
 /// QEMU's argv for a lab VM, as a pure function. One vCPU: multi-threaded TCG oopsed the lab kernel while kvm's text
@@ -34,7 +35,7 @@ public static class QemuCommandLine
             // TCG: an AMD CPU with SVM and nested paging, so that kvm_amd loads. KVM: the machine's own CPU, nested.
             "-cpu", machine.Accel == LabAccel.Kvm ? "host" : "EPYC,+svm,+npt",
             "-smp", "1", "-m", $"{machine.MemoryMiB}M",
-            "-kernel", machine.Kernel, "-initrd", machine.Initramfs, "-append", KernelCommandLine,
+            "-kernel", machine.Kernel, "-initrd", machine.Initramfs, "-append", (KernelCommandLine + " " + machine.ExtraKernelArguments).TrimEnd(),
             "-chardev", $"file,id=console,path={Escape(machine.ConsoleLog)}", "-serial", "chardev:console",
             "-device", "virtio-serial-pci,id=ports",
         };

@@ -20,6 +20,8 @@ public sealed record LabRunOptions
     /// <summary>Where the command's stdout and stderr are streamed, as they arrive.</summary>
     public Stream? StandardOutput { get; init; }
     public Stream? StandardError { get; init; }
+    /// <summary>Appended to the lab kernel's command line (e.g. loglevel=7, kvm.ignore_msrs=1): later arguments win.</summary>
+    public string KernelArguments { get; init; } = "";
     /// <summary>Where to keep a copy of the lab kernel's console log; null to keep none.</summary>
     public string? ConsoleLogCopy { get; init; }
     /// <summary>Phases of the run, for progress lines.</summary>

@@ -41,7 +41,7 @@ public static class LabRunner
             using var statusPort = new PortPump(Path.Combine(folder.FullName, "status.sock"));
             var machine = new QemuMachine(accel, kernel.BootImagePath, initramfs, options.MemoryMiB,
                 Path.Combine(folder.FullName, "console.log"), outPort.SocketPath, errPort.SocketPath, statusPort.SocketPath,
-                outputs, File.Exists(QbootFirmware) ? QbootFirmware : null);
+                outputs, File.Exists(QbootFirmware) ? QbootFirmware : null, options.KernelArguments);
 
             options.Progress?.Invoke($"booting {kernel.Name} ({kernel.Release}) under QEMU {qemu.Version}, accel {accel.Name()}");
             process = StartQemu(qemu, machine);

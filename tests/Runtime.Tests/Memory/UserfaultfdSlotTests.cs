@@ -54,15 +54,37 @@ public sealed class UserfaultfdSlotTests
         Assert.False(memory.IsReadable(0x40_0000, 4));
     }
 
-    /// <summary>Touches one byte of a page on a thread of its own (the fault blocks it until the page is resolved).</summary>
+    /// <summary>
+    /// Touches one byte of a page on a thread of its own (the fault blocks it until the page is resolved). The byte is
+    /// copied by libc's memcpy, not read by managed code: a thread blocked in a fault while running managed code can
+    /// never reach a GC safe point, so a collection started meanwhile (by any other test) would wait for it forever while
+    /// the resolver, suspended by that collection, never resolves the page. KVM_RUN has the same property for the vCPU.
+    /// </summary>
     private sealed class Toucher
     {
         private readonly ManualResetEventSlim _done = new();
 
         public Toucher(GuestMemorySlot slot, int page)
         {
-            new Thread(() => { Value = slot.Mapping.Slice((ulong)page * 4096 + 5, 1)[0]; _done.Set(); }) { IsBackground = true }.Start();
+            new Thread(() =>
+            {
+                byte[] value = new byte[1];
+                var pinned = System.Runtime.InteropServices.GCHandle.Alloc(value, System.Runtime.InteropServices.GCHandleType.Pinned);
+                try
+                {
+                    NativeCopy(pinned.AddrOfPinnedObject(), (nint)(slot.HostAddress + (ulong)page * 4096 + 5), 1);
+                }
+                finally
+                {
+                    pinned.Free();
+                }
+                Value = value[0];
+                _done.Set();
+            }) { IsBackground = true }.Start();
         }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "memcpy")]
+        private static extern nint NativeCopy(nint destination, nint source, nuint count);
 
         public byte Value { get; private set; }
 

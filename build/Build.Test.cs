@@ -74,9 +74,10 @@ internal sealed partial class Build
             List<string> arguments = ["lab", "--output", output, "--timeout", "20m"];
             if (LabHost.Length > 0)
                 arguments.AddRange(["--host", LabHost]);
-            arguments.AddRange(["--", Path.ChangeExtension(app.Key, null), "--report-xunit-trx", "--results-directory", output]);
+            // The test app's own in-process runner (no dotnet test, no SDK: the JIT is slow under TCG).
+            arguments.AddRange(["--", Path.ChangeExtension(app.Key, null), "-noColor", "-result-trx", Path.Combine(output, $"{name}.trx")]);
             foreach (string method in app.Select(t => $"{t.ClassName}.{t.Method}").Distinct().Order(StringComparer.Ordinal))
-                arguments.AddRange(["--filter-method", method]);
+                arguments.AddRange(["-method", method]);
             int exitCode = await ProcessRunner.RunPrefixedAsync(Vmspec, arguments, Root, $"[lab {name}] ", unset: KvmDeviceVariable);
             var reported = TrxTest.Read(TrxFiles(output));
             var missing = app.Where(t => !reported.Any(r => r.TestName == t.TestName));

@@ -78,7 +78,7 @@ internal sealed partial class Build
             arguments.AddRange(["--", Path.ChangeExtension(app.Key, null), "-noColor", "-result-trx", Path.Combine(output, $"{name}.trx")]);
             foreach (string method in app.Select(t => $"{t.ClassName}.{t.Method}").Distinct().Order(StringComparer.Ordinal))
                 arguments.AddRange(["-method", method]);
-            int exitCode = await ProcessRunner.RunPrefixedAsync(Vmspec, arguments, Root, $"[lab {name}] ", unset: KvmDeviceVariable);
+            int exitCode = await ProcessRunner.RunPrefixedAsync(Vmspec, arguments, Root, $"[lab {name}] ");
             var reported = TrxTest.Read(TrxFiles(output));
             var missing = app.Where(t => !reported.Any(r => r.TestName == t.TestName));
             foreach (var test in reported)

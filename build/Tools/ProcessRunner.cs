@@ -46,12 +46,9 @@ internal static class ProcessRunner
 
     /// <summary>Runs a tool with its stdout and stderr lines written to our stdout behind <paramref name="prefix"/>, so
     /// that tools running side by side stay readable.</summary>
-    public static async Task<int> RunPrefixedAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string prefix,
-        string? unset = null)
+    public static async Task<int> RunPrefixedAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string prefix)
     {
         var start = Redirected(fileName, arguments, workingDirectory);
-        if (unset is not null)
-            start.Environment.Remove(unset);
         using var process = Process.Start(start) ?? throw new BuildException($"Could not start '{fileName}'");
         async Task Copy(StreamReader reader)
         {

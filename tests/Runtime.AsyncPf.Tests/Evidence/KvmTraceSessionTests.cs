@@ -27,14 +27,26 @@ public class KvmTraceSessionTests
         Assert.DoesNotContain(name, Instances());
     }
 
-    /// <summary>The instance names visible through any tracefs mount this process can see.</summary>
+    /// <summary>The instance names visible through any tracefs mount this process can see (a parallel test's private mount
+    /// may vanish while they are listed).</summary>
     private static string[] Instances()
     {
         var mounts = File.ReadLines("/proc/self/mounts")
             .Select(line => line.Split(' '))
             .Where(fields => fields.Length > 2 && fields[2] == "tracefs")
-            .Select(fields => Path.Combine(fields[1], "instances"))
-            .Where(Directory.Exists);
-        return mounts.SelectMany(Directory.GetDirectories).Select(Path.GetFileName).OfType<string>().ToArray();
+            .Select(fields => Path.Combine(fields[1], "instances"));
+        return mounts.SelectMany(InstancesIn).Select(Path.GetFileName).OfType<string>().ToArray();
+    }
+
+    private static string[] InstancesIn(string instancesDirectory)
+    {
+        try
+        {
+            return Directory.GetDirectories(instancesDirectory);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
     }
 }

@@ -126,7 +126,7 @@ public sealed class LabPrerequisiteTests
     [Fact]
     public void Only_a_statically_linked_busybox_is_accepted()
     {
-        Assert.False(StaticBusybox.IsStaticElf("#!/bin/sh\n"u8));
+        Assert.False(StaticBusybox.IsStaticElf("#!/bin/sh\n"u8.ToArray()));
         Assert.False(StaticBusybox.IsStaticElf(File.ReadAllBytes("/bin/ls"))); // has PT_INTERP
         if (File.Exists("/bin/busybox"))
             Assert.True(StaticBusybox.IsStaticElf(File.ReadAllBytes("/bin/busybox")));

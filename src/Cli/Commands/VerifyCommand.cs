@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Results;
@@ -102,8 +103,10 @@ internal static class VerifyCommand
         if (hosts.Any(h => h.IsNative))
         {
             // Before the labs start: the native cases' timings are not disturbed by lab VMs on every core.
-            var prefixed = hosts.Count > 1;
-            var progress = prefixed ? new PrefixedWriter(Console.Error, $"[{HostInfo.NativeName}] ") : Console.Error;
+            using var prefixed = hosts.Count > 1
+                ? new StreamWriter(new LineStream(line => Console.Error.WriteLine($"[{HostInfo.NativeName}] {line}")), new UTF8Encoding(false)) { AutoFlush = true }
+                : null;
+            TextWriter progress = prefixed ?? Console.Error;
             progress.WriteLine($"vmspec verify: {cases.Count} case(s) on {KvmFlavours.Name(probe.Flavour)}"
                 + (probe.Available ? "" : $" (KVM unavailable: {probe.Reason})") + $", {options.Jobs} at a time");
             runs.Add(new VerifySession(probe, options.Jobs, progress).Run(cases));

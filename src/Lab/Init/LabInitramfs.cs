@@ -22,7 +22,7 @@ public static class LabInitramfs
             .AddFile("lab/outputs", Lines(outputs.Select(o => $"{o.Tag} {o.Path}")))
             .AddFile("lab/command.sh", Encoding.UTF8.GetBytes(commandScript));
         foreach (var module in modules)
-            archive.AddFile($"lab/modules/{module.Name}.ko", KernelModuleFileNames.ReadElf(module.Path));
+            archive.AddFile($"lab/modules/{module.Name}.ko", module.Elf);
         return archive.Build();
     }
 

@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using Vmspec.GuestKernels;
+using Vmspec.GuestKernels.Elf;
 
 namespace Vmspec.Lab.Init;
 
@@ -20,17 +21,15 @@ public static class StaticBusybox
     }
 
     /// <summary>An x86-64 ELF executable with no PT_INTERP program header needs no dynamic loader.</summary>
-    internal static bool IsStaticElf(ReadOnlySpan<byte> elf)
+    internal static bool IsStaticElf(byte[] elf)
     {
-        if (elf.Length < 64 || !elf.StartsWith("\x7F"u8 + "ELF"u8) || elf[4] != 2 || BinaryPrimitives.ReadUInt16LittleEndian(elf[18..]) != 62)
+        try
+        {
+            return ElfProgramHeaders.Read(elf, "busybox").All(segment => segment.Type != ElfSegment.Interp);
+        }
+        catch (KernelImageException)
+        {
             return false;
-        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(elf[32..]);
-        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(elf[54..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(elf[56..]);
-        if (phentsize < 4 || phoff + (ulong)(phentsize * phnum) > (ulong)elf.Length)
-            return false;
-        for (int i = 0; i < phnum; i++)
-            if (BinaryPrimitives.ReadUInt32LittleEndian(elf[(int)(phoff + (ulong)(i * phentsize))..]) == 3 /* PT_INTERP */)
-                return false;
-        return true;
+        }
     }
 }

@@ -4,8 +4,11 @@ using Vmspec.GuestKernels.Elf;
 
 namespace Vmspec.Lab.Modules;
 
-/// <summary>A loadable module: its name and the modules it needs, as its own .modinfo section says (depends=).</summary>
-public sealed record KernelModule(string Name, string Path, IReadOnlyList<string> Depends)
+/// <summary>
+/// A loadable module: its name and the modules it needs, as its own .modinfo section says (depends=), and its ELF bytes
+/// (decompressed once, for the initramfs).
+/// </summary>
+public sealed record KernelModule(string Name, string Path, IReadOnlyList<string> Depends, ReadOnlyMemory<byte> Elf)
 {
     /// <summary>Reads NAME and depends= from the module file (compressed or not).</summary>
     public static KernelModule Read(string path)
@@ -31,7 +34,7 @@ public sealed record KernelModule(string Name, string Path, IReadOnlyList<string
         string[] depends = fields.TryGetValue("depends", out var d) && d.Length > 0
             ? d.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(KernelModuleFileNames.Normalize).ToArray()
             : [];
-        return new KernelModule(KernelModuleFileNames.Normalize(name), path, depends);
+        return new KernelModule(KernelModuleFileNames.Normalize(name), path, depends, elf);
     }
 
     /// <summary>.modinfo is a run of NUL-terminated "key=value" strings; the first of a key wins.</summary>

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
+using Vmspec.GuestKernels;
+using Vmspec.GuestKernels.Boot;
+using Vmspec.GuestKernels.Elf;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.X86;
-
-using Vmspec.GuestKernels.Boot;
 
 namespace Vmspec.Runtime.Boot;
 
@@ -13,14 +14,14 @@ namespace Vmspec.Runtime.Boot;
 /// </summary>
 public static class PvhLoader
 {
-    public const uint XenElfNotePhys32Entry = 18;
-    public const string XenNoteName = "Xen";
+    public const uint XenElfNotePhys32Entry = ElfNote.XenPhys32EntryType;
+    public const string XenNoteName = ElfNote.XenName;
 
     public static BootImage LoadElf(ReadOnlyMemory<byte> vmlinux, string source, LinuxBootOptions options)
     {
         LinuxBootLayout layout = options.Layout;
         layout.Validate();
-        IReadOnlyList<ElfSegment> segments = ElfProgramHeaders.Read(vmlinux.Span, source);
+        IReadOnlyList<ElfSegment> segments = AsBootError(() => ElfProgramHeaders.Read(vmlinux.Span, source));
         ulong entry = Phys32Entry(vmlinux, segments, source);
 
         var writes = new List<BootMemoryWrite>();
@@ -59,8 +60,7 @@ public static class PvhLoader
     /// <summary>The XEN_ELFNOTE_PHYS32_ENTRY note's 32-bit physical entry address.</summary>
     public static ulong Phys32Entry(ReadOnlyMemory<byte> vmlinux, IReadOnlyList<ElfSegment> segments, string source)
     {
-        ElfNote? note = ElfProgramHeaders.Notes(vmlinux, segments, source)
-            .FirstOrDefault(n => n.Name == XenNoteName && n.Type == XenElfNotePhys32Entry);
+        ElfNote? note = AsBootError(() => ElfProgramHeaders.Notes(vmlinux, segments, source)).FirstOrDefault(n => n.IsXenPhys32Entry);
         if (note is null)
             throw new BootLoaderException($"{source}: no \"Xen\" note of type {XenElfNotePhys32Entry} (XEN_ELFNOTE_PHYS32_ENTRY) in a PT_NOTE segment: the kernel has no PVH entry (CONFIG_PVH)");
         return note.Descriptor.Length switch
@@ -72,6 +72,19 @@ public static class PvhLoader
     }
 
     /// <summary>A segment must lie in RAM above the legacy hole, clear of the boot structures.</summary>
+    /// <summary>A malformed ELF is a kernel that cannot be booted: the reader's message, as this loader's error.</summary>
+    private static T AsBootError<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (KernelImageException e)
+        {
+            throw new BootLoaderException(e.Message);
+        }
+    }
+
     private static void CheckPlacement(ElfSegment s, LinuxBootLayout layout, string source)
     {
         ulong end = s.PhysicalAddress + s.MemorySize;

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using Vmspec.GuestKernels.Boot;
+using Vmspec.GuestKernels.Elf;
 using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.X86;
-
-using Vmspec.GuestKernels.Boot;
 
 namespace Vmspec.Runtime.Tests.Boot;
 

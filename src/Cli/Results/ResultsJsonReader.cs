@@ -63,7 +63,7 @@ internal static class ResultsJsonReader
             {
                 var checkAt = $"{at}.checks[{i}]";
                 return new Check(String(check, "name", checkAt), ParseStatus(String(check, "status", checkAt), $"{checkAt}.status"),
-                    String(check, "expected", checkAt), String(check, "observed", checkAt));
+                    String(check, "expected", checkAt), String(check, "observed", checkAt), OptionalString(check, "figures", checkAt));
             }).ToList(),
             new AsyncPfCounts(Int(counts, "pageNotPresent", $"{at}.asyncPf"), Int(counts, "pageReady", $"{at}.asyncPf"),
                 Int(counts, "wakeupAll", $"{at}.asyncPf")),

@@ -98,6 +98,8 @@ internal static class ResultsJsonWriter
             json.WriteString("status", Status(check.Status));
             json.WriteString("expected", check.Expected);
             json.WriteString("observed", check.Observed);
+            if (check.Figures is not null)
+                json.WriteString("figures", check.Figures);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -7,9 +7,15 @@ public enum Outcome
     Skipped,
 }
 
-/// <summary>One expectation compared with what the guest and the host observed.</summary>
-public sealed record Check(string Name, Outcome Status, string Expected, string Observed)
+/// <summary>
+/// One expectation compared with what the guest and the host observed. Figures (latencies, spin counts) are shown
+/// beside the verdict, never part of it: they differ run to run, the rest of a check does not.
+/// </summary>
+public sealed record Check(string Name, Outcome Status, string Expected, string Observed, string? Figures = null)
 {
+    /// <summary>What was observed, with the figures in brackets when there are any.</summary>
+    public string ObservedWithFigures => Figures is null ? Observed : $"{Observed} [{Figures}]";
+
     public static Check Compare<T>(string name, T expected, T observed) =>
         new(name, EqualityComparer<T>.Default.Equals(expected, observed) ? Outcome.Passed : Outcome.Failed,
             Format(expected), Format(observed));

@@ -91,6 +91,14 @@ public class HtmlReportTests
         Assert.Contains("a &amp; b", html);
     }
 
+    [Fact]
+    public void ARuleIdThatTheTopLevelRulesDoNotStateIsAnError()
+    {
+        var json = File.ReadAllText(ReportFixture.Path).Replace("\"rules\": [\n                \"en-reserved\"", "\"rules\": [\n                \"no-such-rule\"");
+        Assert.Contains("is \"no-such-rule\", not a rule of the top-level rules",
+            Assert.Throws<FormatException>(() => ResultsJsonReader.Read(Encoding.UTF8.GetBytes(json))).Message);
+    }
+
     [Theory]
     [InlineData(0.4, 1, "µs")]
     [InlineData(1390, 200, "µs")]

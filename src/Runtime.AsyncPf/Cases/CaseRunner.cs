@@ -100,7 +100,7 @@ public static class CaseRunner
         var counts = definition.Program == CaseProgram.Minimal ? AsyncPfCounts.None : observed.Counts;
         var pairing = TokenPairing.Analyze(observed.NotPresents, observed.Interrupts);
         checks.AddRange(ExpectationChecks.Compare(ExpectationChecks.For(definition, flavour), flavour, counts, pairing, observed.Interrupts, canaryIntact));
-        return Finish(definition, guest, checks, counts, clock);
+        return Finish(definition, guest, checks, counts, clock) with { Events = traced ? CaseEvents.Collect(run, record) : [] };
     }
 
     private static (Check Check, bool? Intact) CanaryCheck(AbiCanary canary, Vm vm)

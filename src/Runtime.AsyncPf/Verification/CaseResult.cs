@@ -1,3 +1,5 @@
+using Vmspec.Runtime.AsyncPf.Oracle;
+
 namespace Vmspec.Runtime.AsyncPf.Verification;
 
 public enum Outcome
@@ -15,6 +17,8 @@ public sealed record Check(string Name, Outcome Status, string Expected, string 
 {
     /// <summary>What was observed, with the figures in brackets when there are any.</summary>
     public string ObservedWithFigures => Figures is null ? Observed : $"{Observed} [{Figures}]";
+    /// <summary>The oracle's rules behind <see cref="Expected"/>, when the oracle judged this check.</summary>
+    public IReadOnlyList<HostRule> Rules { get; init; } = [];
 
     public static Check Compare<T>(string name, T expected, T observed) =>
         new(name, EqualityComparer<T>.Default.Equals(expected, observed) ? Outcome.Passed : Outcome.Failed,
@@ -47,6 +51,9 @@ public sealed record CaseResult(
     TimeSpan Duration,
     string? Reason = null)
 {
+    /// <summary>A fault case's tokens on its time axis (<see cref="CaseEvents"/>); empty for other cases.</summary>
+    public IReadOnlyList<CaseEvent> Events { get; init; } = [];
+
     /// <summary>Failed if any check failed; skipped only if nothing was checked and a check skipped.</summary>
     public static Outcome Summarize(IReadOnlyList<Check> checks) =>
         checks.Any(c => c.Status == Outcome.Failed) ? Outcome.Failed

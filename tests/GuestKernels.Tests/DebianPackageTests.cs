@@ -4,7 +4,6 @@ using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.GuestKernels.Tests.Builders;
-using Vmspec.Shared.Debian;
 
 namespace Vmspec.GuestKernels.Tests;
 
@@ -117,12 +116,4 @@ public sealed class DebianPackageTests
     [InlineData("linux-image-x", "1.0", "abc", "sha256 of linux-image-x=1.0 must be 64 hex digits")]
     public void RejectsPinsThatCouldNotBeFetchedSafely(string name, string version, string sha256, string message) =>
         Assert.StartsWith(message, Assert.Throws<KernelImageException>(() => new DebianKernelPackage(name, version, sha256)).Message);
-
-    [Fact]
-    public void CacheDirectoryFollowsTheEnvironment()
-    {
-        Assert.Equal("/srv/cache", DebCache.ResolveDirectory("/srv/cache", "/home/u"));
-        Assert.Equal("/home/u/.cache/vmspec/debs", DebCache.ResolveDirectory(null, "/home/u"));
-        Assert.Equal("/home/u/.cache/vmspec/debs", DebCache.ResolveDirectory("", "/home/u"));
-    }
 }

@@ -12,7 +12,7 @@ public sealed class DownloadProgress
     private readonly bool _terminal;
     private readonly Func<long> _milliseconds;
     private readonly string _what;
-    private long _lastLineAt = long.MinValue;
+    private long? _lastLineAt;
     private int _lastTenth;
 
     /// <param name="what">what is downloading, e.g. "linux-image-amd64=6.1.0-1"</param>
@@ -34,9 +34,10 @@ public sealed class DownloadProgress
     {
         var now = _milliseconds();
         var tenth = total is > 0 ? (int)Math.Min(10, done * 10 / total.Value) : 0;
+        var since = now - (_lastLineAt ?? long.MinValue / 2);
         bool due = _terminal
-            ? now - _lastLineAt >= TerminalIntervalMilliseconds
-            : tenth > _lastTenth || (total is not > 0 && now - _lastLineAt >= LogIntervalMilliseconds);
+            ? since >= TerminalIntervalMilliseconds
+            : tenth > _lastTenth || (total is not > 0 && since >= LogIntervalMilliseconds);
         if (!due)
             return;
         _lastLineAt = now;

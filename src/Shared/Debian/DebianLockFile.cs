@@ -51,7 +51,7 @@ public sealed class DebianLockFile(IReadOnlyList<DebianPackage> packages)
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("packages", out var list) || list.ValueKind != JsonValueKind.Array)
             {
-                throw new DebianPackageException($"{path}: expected an object with a 'packages' array");
+                throw new DebianPackageException($"{path}: expected a JSON object with a 'packages' array");
             }
 
             return new DebianLockFile(list.EnumerateArray().Select((p, i) => ParsePackage(p, $"{path}: packages[{i}]")).ToList());

@@ -4,6 +4,7 @@ using Vmspec.Cli.Specs;
 using Vmspec.Lab;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class FetchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs and specs/hosts into the cache (${DebianKernelPackage.CacheEnvironmentVariable}, default {DebianKernelPackage.DefaultCacheDirectory})") { paths };
+        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs and specs/hosts into the cache (${DebCache.EnvironmentVariable}, default {DebCache.DefaultDirectory})") { paths };
         command.SetAction(async (parse, cancellation) =>
         {
             var result = SpecInputs.Compile(parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"]);

@@ -11,6 +11,7 @@ using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
 using Vmspec.Runtime.Host;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Vmspec.Cli.Verification;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Tests.Verification;
@@ -21,7 +22,7 @@ public class LinuxGuestCaseTests
         var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);
         if (package.FindCached() is null)
         {
-            Assert.Skip($"{kernel.Package}={kernel.Version} is not in {DebianKernelPackage.DefaultCacheDirectory}; fetch it with ./build.sh FetchKernels");
+            Assert.Skip($"{kernel.Package}={kernel.Version} is not in {DebCache.DefaultDirectory}; fetch it with ./build.sh FetchKernels");
             return;
         }
         var host = HostProbe.Probe();

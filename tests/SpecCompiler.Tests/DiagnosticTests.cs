@@ -103,8 +103,8 @@ public sealed class DiagnosticTests
     {
         var result = Specs.Compile("apiVersion: vmspec.dev/v1\nkind: [VmSpec\n");
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(3, diagnostic.Location.Line);
-        Assert.Contains("invalid YAML", diagnostic.Message);
+        Assert.Equal((2, 7), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Contains("'[' is never closed", diagnostic.Message);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace Vmspec.Cli.Commands;
 /// <summary>
 /// <c>vmspec verify [PATH...] [--host native|all|NAME[,NAME...]]</c>: compiles every spec and runs every case on each host
 /// (this machine's KVM, or host kernels booted in the lab), prints a table with one column per host and
-/// <c>N passed, M failed, K skipped</c> over (case, host) pairs; exits 1 when a case failed on any host.
+/// <c>N passed, M failed, K skipped</c> over (case, host) pairs; exits 1 when a case failed on any host, 4 when nothing ran.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -35,19 +35,20 @@ internal static class VerifyCommand
         };
         var accel = new Option<string>("--accel") { Description = "lab hosts: auto (KVM when /dev/kvm offers nested virtualization, else TCG), kvm or tcg", DefaultValueFactory = _ => "auto" };
         var labTimeout = new Option<string>("--lab-timeout") { Description = "lab hosts: wall-clock limit of each lab run, boot included, e.g. 90s, 20m (0: none)", DefaultValueFactory = _ => "20m" };
-        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab")
+        var allowNothingRan = new Option<bool>(ExitCodes.AllowNothingRanOption) { Description = "exit 0, not 4, when every case was skipped on every host" };
+        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab" + ExitCodes.HelpText)
         {
-            paths, spec, jobs, results, junit, json, host, accel, labTimeout,
+            paths, spec, jobs, results, junit, json, host, accel, labTimeout, allowNothingRan,
         };
         command.SetAction((parse, cancellation) => RunAsync(new VerifyOptions(
             parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"],
             parse.GetValue(spec), parse.GetValue(jobs), parse.GetValue(results), parse.GetValue(junit), parse.GetValue(json),
-            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!), cancellation));
+            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!, parse.GetValue(allowNothingRan)), cancellation));
         return command;
     }
 
     private sealed record VerifyOptions(string[] Paths, string? Glob, int Jobs, string? ResultsDirectory, string? JunitPath, bool Json,
-        string? Host, string Accel, string LabTimeout);
+        string? Host, string Accel, string LabTimeout, bool AllowNothingRan);
 
     private static async Task<int> RunAsync(VerifyOptions options, CancellationToken cancellation)
     {
@@ -148,7 +149,7 @@ internal static class VerifyCommand
         }
         if (cancellation.IsCancellationRequested)
             return LabResult.CancelledExitCode;
-        return report.AnyFailed ? 1 : 0;
+        return ExitCodes.Of(report, options.AllowNothingRan, Console.Error);
     }
 
     /// <summary>Null when the lab can run here, else why not (no QEMU, no static busybox).</summary>

@@ -15,7 +15,7 @@ internal sealed partial class Build
     [Parameter("URL recorded as the images' org.opencontainers.image.source (default: remote 'origin' if it is a network URL)")]
     public string ImageSource { get; set; } = "";
 
-    [Parameter("Docker engine for ContainerVerify, e.g. unix:///tmp/vmspec-docker.sock (default unix:///var/run/docker.sock)")]
+    [Parameter($"Docker engine for ContainerVerify (default {DockerEndpoint.DefaultHost}, the engine .ci/dockerd.sh starts)")]
     public string DockerHost { get; set; } = "";
 
     private static string ImagesDirectory => Path.Combine(Artifacts, "images");

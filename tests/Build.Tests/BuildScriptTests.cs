@@ -6,7 +6,7 @@ namespace Vmspec.Build.Tests;
 /// <summary>./build.sh as a new user meets it: the first call builds the build project.</summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private static readonly string RepositoryRoot = FindRoot();
+    internal static readonly string RepositoryRoot = FindRoot();
     private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("vmspec-build-sh-");
 
     public void Dispose() => _scratch.Delete(recursive: true);

@@ -101,21 +101,24 @@ internal static class VerifyCommand
         }
 
         var runs = new List<HostRun>();
+        using var progressLine = new ProgressLine(Console.Error, ProgressLine.StandardErrorIsTerminal);
+        using var lines = new StreamWriter(new LineStream(progressLine.Line), new UTF8Encoding(false)) { AutoFlush = true };
         if (hosts.Any(h => h.IsNative))
         {
             // Before the labs start: the native cases' timings are not disturbed by lab VMs on every core.
             using var prefixed = hosts.Count > 1
-                ? new StreamWriter(new LineStream(line => Console.Error.WriteLine($"[{HostInfo.NativeName}] {line}")), new UTF8Encoding(false)) { AutoFlush = true }
+                ? new StreamWriter(new LineStream(line => progressLine.Line($"[{HostInfo.NativeName}] {line}")), new UTF8Encoding(false)) { AutoFlush = true }
                 : null;
-            TextWriter progress = prefixed ?? Console.Error;
+            TextWriter progress = prefixed ?? lines;
             progress.WriteLine($"vmspec verify: {cases.Count} case(s) on {KvmFlavours.Name(probe.Flavour)}"
                 + (probe.Available ? "" : $" (KVM unavailable: {probe.Reason})") + $", {options.Jobs} at a time");
-            runs.Add(new VerifySession(probe, options.Jobs, progress).Run(cases));
+            runs.Add(new VerifySession(probe, options.Jobs, progress) { Status = text => progressLine.Status(HostInfo.NativeName, text) }.Run(cases));
+            progressLine.Status(HostInfo.NativeName, null);
         }
         var labs = hosts.Where(h => h.Lab is not null).Select(h => h.Lab!).ToList();
         if (labs.Count > 0)
         {
-            Console.Error.WriteLine($"vmspec verify: {cases.Count} case(s) on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
+            lines.WriteLine($"vmspec verify: {cases.Count} case(s) on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
                 + $"at most {Environment.ProcessorCount} lab VM(s) at once, accel {labAccel.Name()}{(accel == LabAccel.Auto ? " (auto)" : "")}");
             var request = new LabVerifyRequest
             {
@@ -126,7 +129,7 @@ internal static class VerifyCommand
                 Accel = accel,
                 Timeout = labTimeout,
             };
-            runs.AddRange(await new LabVerifier(Console.Error).RunAsync(labs, request, cancellation));
+            runs.AddRange(await new LabVerifier(lines) { Status = progressLine.Status }.RunAsync(labs, request, cancellation));
         }
         var report = new VerifyReport(runs.OrderBy(r => r.Host.Name, StringComparer.Ordinal).ToList());
 

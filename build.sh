@@ -12,7 +12,15 @@ runner=build/bin/run/_build.dll
 stale=$(find build src/Images src/SpecCompiler global.json Directory.Build.props Directory.Packages.props \
   \( -name bin -o -name obj \) -prune -o -type f -newer "$runner" -print -quit 2>/dev/null || echo missing)
 if [ ! -f "$runner" ] || [ -n "$stale" ]; then
-  dotnet build build/_build.csproj -c Debug --nologo -v quiet -clp:NoSummary -o build/bin/run >/dev/null \
-    || dotnet build build/_build.csproj -c Debug --nologo -v quiet -o build/bin/run
+  # Said before dotnet starts: a first build of the build project takes half a minute, and silence looks like a hang.
+  if [ -f "$runner" ]; then why="$stale changed"; else why="first run: about 30 s"; fi
+  echo "build.sh: building the build project build/_build.csproj ($why)" >&2
+  started=$SECONDS
+  # dotnet's minimal output (restore, each project as it is built, any error) is the progress; stderr keeps stdout the targets'.
+  if ! dotnet build build/_build.csproj -c Debug --nologo -v minimal -clp:NoSummary -o build/bin/run >&2; then
+    echo "build.sh: the build project did not build (see above)" >&2
+    exit 1
+  fi
+  echo "build.sh: build project ready in $((SECONDS - started)) s" >&2
 fi
 exec dotnet "$runner" "$@"

@@ -2,15 +2,18 @@
 # The project's private Docker engine for ContainerVerify and the real-engine image tests.
 #   .ci/dockerd.sh start   installs docker.io if needed, starts dockerd, waits for its API and
 #                          prints `export DOCKER_HOST=...` (eval "$(.ci/dockerd.sh start)")
-#   .ci/dockerd.sh stop    stops it; the data root stays, so the next start is warm
-# Everything lives under /tmp so it never touches a system engine at /var/run/docker.sock.
+#   .ci/dockerd.sh stop    stops it and removes everything it created: data root (images,
+#                          layers), exec root, socket, pid file and log
+# Everything lives under /tmp (VMSPEC_DOCKER_RUN_DIR) so it never touches a system engine at
+# /var/run/docker.sock. The socket is DockerEndpoint.DefaultHost's (a test holds them equal).
 set -euo pipefail
 
+run_dir=${VMSPEC_DOCKER_RUN_DIR:-/tmp}
 socket=${VMSPEC_DOCKER_SOCKET:-/tmp/vmspec-docker.sock}
-data_root=${VMSPEC_DOCKER_DATA:-/tmp/vmspec-docker}
-exec_root=/tmp/vmspec-docker-exec
-pid_file=/tmp/vmspec-dockerd.pid
-log_file=/tmp/vmspec-dockerd.log
+data_root=${VMSPEC_DOCKER_DATA:-$run_dir/vmspec-docker}
+exec_root=$run_dir/vmspec-docker-exec
+pid_file=$run_dir/vmspec-dockerd.pid
+log_file=$run_dir/vmspec-dockerd.log
 host="unix://$socket"
 
 answers() {
@@ -65,11 +68,23 @@ start() {
   exit 1
 }
 
+# Overlay and shm mounts dockerd left under its roots go first (deepest first), or rm -rf fails on them.
+remove_state() {
+  local root mount
+  for root in "$data_root" "$exec_root"; do
+    [ -d "$root" ] || continue
+    awk -v root="$root" '$2 == root || index($2, root "/") == 1 { print $2 }' /proc/self/mounts | sort -r \
+      | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+  done
+  rm -rf "$data_root" "$exec_root"
+  rm -f "$socket" "$pid_file" "$log_file"
+}
+
 stop() {
   local pid
   if ! pid=$(running_pid); then
-    rm -f "$pid_file"
-    echo "dockerd is not running" >&2
+    remove_state
+    echo "dockerd is not running; its state is removed" >&2
     return
   fi
   kill -TERM "$pid"
@@ -81,8 +96,8 @@ stop() {
     echo "dockerd (pid $pid) ignored SIGTERM for 30 s: killing it" >&2
     kill -KILL "$pid"
   fi
-  rm -f "$pid_file"
-  echo "dockerd stopped (data root $data_root kept)" >&2
+  remove_state
+  echo "dockerd stopped; $data_root, $exec_root, $socket and its pid file and log removed" >&2
 }
 
 case "${1:-}" in

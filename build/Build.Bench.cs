@@ -29,7 +29,7 @@ internal sealed partial class Build
         var cases = compile.GetProperty("cases").GetInt32();
         report.Figure($"compile all specs in-process ({cases} cases)", timing);
         report.Goal("compile all specs, median", timing.Median, "ms", "under 100 ms", timing.Median < 100);
-        var verify = await Timing.OfProcessAsync(Vmspec, ["verify", Path.Combine(Root, "specs")], 5, Root);
+        var verify = await Timing.OfProcessAsync(Vmspec, ["verify", Path.Combine(Root, "specs"), "--allow-nothing-ran"], 5, Root);
         report.Figure($"vmspec verify, process wall time ({cases} cases)", verify);
         if (File.Exists("/dev/kvm"))
             report.Goal("vmspec verify of 50 cases", verify.Median * 50 / cases, "ms", "under 2000 ms", verify.Median * 50 / cases < 2000);

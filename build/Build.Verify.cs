@@ -25,6 +25,8 @@ internal sealed partial class Build
                 arguments.AddRange(["--spec", Spec]);
             var exitCode = await ProcessRunner.RunForExitCodeAsync(Vmspec, arguments, Root);
             if (exitCode != 0)
-                throw new BuildException($"vmspec verify failed (exit code {exitCode}); see artifacts/results/results.json");
+                throw new BuildException(exitCode == VmspecNothingRanExitCode
+                    ? $"vmspec verify ran nothing: every case was skipped (exit code {exitCode}); see artifacts/results/results.json for why"
+                    : $"vmspec verify failed (exit code {exitCode}); see artifacts/results/results.json");
         });
 }

@@ -8,7 +8,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("vmspec: verify KVM's paravirtual async #PF protocol with YAML-specified guests")
+        var root = new RootCommand("vmspec: verify KVM's paravirtual async #PF protocol with YAML-specified guests" + ExitCodes.HelpText)
         {
             CheckCommand.Create(),
             CompileCommand.Create(),

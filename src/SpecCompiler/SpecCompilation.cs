@@ -136,7 +136,7 @@ public static class SpecCompilation
             foreach (var key in new[] { "apiVersion", "kind" })
             {
                 if (source.Root.Find(key) is null)
-                    diagnostics.Add(source.Root.Location, "", $"missing required key '{key}'");
+                    diagnostics.Add(source.Root.Location, key, "missing required key");
             }
             // The leaf's value is checked with the rest of the merged spec; a base's would be overridden there.
             if (source != chain[^1] && source.Root.Find("apiVersion")?.Value is { } version && Text(version) is { } text && text != SpecLanguage.ApiVersion)

@@ -4,19 +4,17 @@ using Docker.DotNet.Models;
 namespace Vmspec.Images.Tests;
 
 /// <summary>
-/// The Docker engine the real-engine tests use: DOCKER_HOST if set, else the project's socket
-/// (dockerd --host unix:///tmp/vmspec-docker.sock). Tests skip with the reason when none answers.
+/// The Docker engine the real-engine tests use: DOCKER_HOST if set, else <see cref="DockerEndpoint.DefaultHost"/>
+/// (.ci/dockerd.sh's engine). Tests skip with the reason when none answers.
 /// </summary>
 internal static class DockerEngine
 {
-    public const string ProjectSocket = "unix:///tmp/vmspec-docker.sock";
-
     /// <summary>Tests that use the engine run one at a time, so each can compare the engine's state before and after.</summary>
     public const string Collection = "docker engine";
 
     public static async Task<DockerClient> ConnectOrSkipAsync()
     {
-        var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : ProjectSocket;
+        var endpoint = DockerEndpoint.Resolve(Environment.GetEnvironmentVariable("DOCKER_HOST"));
         var client = new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
         try
         {
@@ -27,7 +25,7 @@ internal static class DockerEngine
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             client.Dispose();
-            Assert.Skip($"no Docker engine answers at {endpoint} (set DOCKER_HOST or start dockerd --host {ProjectSocket}): {e.GetType().Name}");
+            Assert.Skip($"no Docker engine answers at {endpoint} (set DOCKER_HOST or start one with .ci/dockerd.sh start): {e.GetType().Name}");
             throw; // unreachable: Assert.Skip throws
         }
     }

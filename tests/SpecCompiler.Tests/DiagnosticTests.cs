@@ -59,8 +59,13 @@ public sealed class DiagnosticTests
             "spec.yaml:7:3: error: memory:", "duplicate key (first defined at line 6, column 3)");
 
     [Fact]
-    public void Missing_required_key() =>
-        AssertOnlyError(Protocol("  memory: 8MiB\n", ""), "spec.yaml:6:3: error: machine:", "missing required key 'memory'");
+    public void Missing_required_key_names_its_field() =>
+        AssertOnlyError(Protocol("  memory: 8MiB\n", ""), "spec.yaml:6:3: error: machine.memory:", "missing required key");
+
+    [Fact]
+    public void Missing_top_level_key_names_its_field() =>
+        AssertOnlyError(Specs.Protocol[..Specs.Protocol.IndexOf("guest:", StringComparison.Ordinal)],
+            "spec.yaml:1:1: error: guest:", "missing required key");
 
     [Fact]
     public void Data_gpa_not_64_byte_aligned() =>
@@ -103,8 +108,8 @@ public sealed class DiagnosticTests
     {
         var result = Specs.Compile("apiVersion: vmspec.dev/v1\nkind: [VmSpec\n");
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(3, diagnostic.Location.Line);
-        Assert.Contains("invalid YAML", diagnostic.Message);
+        Assert.Equal((2, 7), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Contains("'[' is never closed", diagnostic.Message);
     }
 
     [Fact]

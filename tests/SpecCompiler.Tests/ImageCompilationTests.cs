@@ -182,7 +182,7 @@ public sealed class ImageCompilationTests
 
     [Fact]
     public void Missing_required_key() =>
-        AssertOnlyError(Replace("    packages: [libc6]\n", ""), (7, 5, "image.base"), "missing required key 'packages'");
+        AssertOnlyError(Replace("    packages: [libc6]\n", ""), (7, 5, "image.base.packages"), "missing required key");
 
     [Fact]
     public void A_spec_in_images_is_an_error_naming_the_file() =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Vmspec.Cli.Io;
 using Vmspec.Cli.Specs;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.Building;
@@ -103,7 +104,12 @@ internal static class BenchCommand
 
     private static int Print((string Name, List<double> Samples, int Cases) measurement, double? totalMs)
     {
-        using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
+        JsonOutput.Print(json => Write(json, measurement, totalMs));
+        return 0;
+    }
+
+    private static void Write(Utf8JsonWriter json, (string Name, List<double> Samples, int Cases) measurement, double? totalMs)
+    {
         json.WriteStartObject();
         json.WriteString("name", measurement.Name);
         json.WriteNumber("cases", measurement.Cases);
@@ -114,6 +120,5 @@ internal static class BenchCommand
         if (totalMs is { } total)
             json.WriteNumber("totalMs", Math.Round(total, 4));
         json.WriteEndObject();
-        return 0;
     }
 }

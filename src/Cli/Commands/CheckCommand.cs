@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Vmspec.Cli.Io;
 using Vmspec.Cli.Specs;
+using Vmspec.SpecCompiler;
 
 namespace Vmspec.Cli.Commands;
 
@@ -21,23 +23,7 @@ internal static class CheckCommand
         var result = SpecInputs.Compile(paths);
         if (json)
         {
-            using var output = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
-            output.WriteStartObject();
-            output.WriteStartArray("cases");
-            foreach (var compiled in result.Cases)
-            {
-                output.WriteStartObject();
-                output.WriteString("name", compiled.Name);
-                output.WriteString("spec", compiled.SourceFile);
-                output.WriteString("digest", compiled.Digest);
-                output.WriteEndObject();
-            }
-            output.WriteEndArray();
-            output.WriteStartArray("diagnostics");
-            foreach (var diagnostic in result.Diagnostics)
-                output.WriteStringValue(diagnostic.ToString());
-            output.WriteEndArray();
-            output.WriteEndObject();
+            JsonOutput.Print(output => WriteJson(output, result));
         }
         else
         {
@@ -46,5 +32,37 @@ internal static class CheckCommand
                 Console.WriteLine($"ok: {result.Cases.Count} case(s) from {result.Cases.Select(c => c.SourceFile).Distinct().Count()} spec(s)");
         }
         return result.Succeeded ? 0 : 1;
+    }
+
+    private static void WriteJson(Utf8JsonWriter output, CompileResult result)
+    {
+        output.WriteStartObject();
+        output.WriteStartArray("cases");
+        foreach (var compiled in result.Cases)
+        {
+            output.WriteStartObject();
+            output.WriteString("name", compiled.Name);
+            output.WriteString("spec", compiled.SourceFile);
+            output.WriteString("digest", compiled.Digest);
+            output.WriteEndObject();
+        }
+        output.WriteEndArray();
+        output.WriteStartArray("diagnostics");
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.WriteStartObject();
+            output.WriteString("file", diagnostic.Location.File);
+            output.WriteNumber("line", diagnostic.Location.Line);
+            output.WriteNumber("column", diagnostic.Location.Column);
+            if (diagnostic.FieldPath.Length > 0)
+                output.WriteString("field", diagnostic.FieldPath);
+            else
+                output.WriteNull("field");
+            output.WriteString("message", diagnostic.Message);
+            output.WriteString("severity", "error");
+            output.WriteEndObject();
+        }
+        output.WriteEndArray();
+        output.WriteEndObject();
     }
 }

@@ -36,7 +36,8 @@ internal static class CompileCommand
         {
             var path = single ? output : Path.Combine(output, PlanFileName(compiled.Name));
             AtomicFile.Write(path, compiled.CanonicalJson);
-            Console.WriteLine($"{compiled.Digest}  {path}");
+            // Not "HASH  PATH": that is sha256sum's format, and the plan digest is not the file's sha256.
+            Console.WriteLine($"wrote {path} (plan sha256:{compiled.Digest})");
         }
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Lab;
 using Vmspec.Lab.Qemu;
@@ -28,6 +29,7 @@ internal static class LabCommand
         {
             try
             {
+                using var booting = new ProgressLine(Console.Error, ProgressLine.StandardErrorIsTerminal);
                 var options = new LabRunOptions
                 {
                     Kernel = await PrepareAsync(parse.GetValue(host), cancellation),
@@ -42,9 +44,15 @@ internal static class LabCommand
                     KernelArguments = parse.GetValue(append)!,
                     StandardOutput = Console.OpenStandardOutput(),
                     StandardError = Console.OpenStandardError(),
-                    Progress = message => Console.Error.WriteLine($"vmspec lab: {message}"),
+                    Progress = message =>
+                    {
+                        booting.Line($"vmspec lab: {message}");
+                        // Until the lab is ready, a ticking "booting…" line on a terminal; then the command's own output.
+                        booting.Status("lab", message.StartsWith("booting", StringComparison.Ordinal) ? "booting…" : null);
+                    },
                 };
                 var result = await LabRunner.RunAsync(options, cancellation);
+                booting.Dispose();
                 Report(result);
                 return result.ExitCode;
             }

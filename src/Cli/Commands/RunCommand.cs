@@ -16,12 +16,13 @@ internal static class RunCommand
     {
         var input = new Argument<string>("spec-or-plan") { Description = "a spec (.yaml) or a compiled plan (.json)" };
         var json = new Option<bool>("--json") { Description = "print results.json to standard output" };
-        var command = new Command("run", "Run a spec or a compiled plan and print every check") { input, json };
-        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(json)));
+        var allowNothingRan = new Option<bool>(ExitCodes.AllowNothingRanOption) { Description = "exit 0, not 4, when every case was skipped" };
+        var command = new Command("run", "Run a spec or a compiled plan and print every check" + ExitCodes.HelpText) { input, json, allowNothingRan };
+        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(json), parse.GetValue(allowNothingRan)));
         return command;
     }
 
-    private static int Run(string input, bool json)
+    private static int Run(string input, bool json, bool allowNothingRan)
     {
         var cases = Load(input);
         if (cases is null)
@@ -45,7 +46,7 @@ internal static class RunCommand
             }
             Console.WriteLine(report.CountsLine);
         }
-        return report.AnyFailed ? 1 : 0;
+        return ExitCodes.Of(report, allowNothingRan, Console.Error);
     }
 
     private static IReadOnlyList<CompiledCase>? Load(string input)

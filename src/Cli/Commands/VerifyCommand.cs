@@ -18,7 +18,7 @@ namespace Vmspec.Cli.Commands;
 /// <summary>
 /// <c>vmspec verify [PATH...] [--host native|all|NAME[,NAME...]]</c>: compiles every spec and runs every case on each host
 /// (this machine's KVM, or host kernels booted in the lab), prints a table with one column per host and
-/// <c>N passed, M failed, K skipped</c> over (case, host) pairs; exits 1 when a case failed on any host.
+/// <c>N passed, M failed, K skipped</c> over (case, host) pairs; exits 1 when a case failed on any host, 4 when nothing ran.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -38,19 +38,21 @@ internal static class VerifyCommand
         };
         var accel = new Option<string>("--accel") { Description = "lab hosts: auto (KVM when /dev/kvm offers nested virtualization, else TCG), kvm or tcg", DefaultValueFactory = _ => "auto" };
         var labTimeout = new Option<string>("--lab-timeout") { Description = "lab hosts: wall-clock limit of each lab run, boot included, e.g. 90s, 20m (0: none)", DefaultValueFactory = _ => "20m" };
-        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab")
+        var allowNothingRan = new Option<bool>(ExitCodes.AllowNothingRanOption) { Description = "exit 0, not 4, when every case was skipped on every host" };
+        var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab" + ExitCodes.HelpText)
         {
-            paths, spec, jobs, results, junit, json, host, accel, labTimeout, htmlReport,
+            paths, spec, jobs, results, junit, json, host, accel, labTimeout, htmlReport, allowNothingRan,
         };
         command.SetAction((parse, cancellation) => RunAsync(new VerifyOptions(
             parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"],
             parse.GetValue(spec), parse.GetValue(jobs), parse.GetValue(results), parse.GetValue(junit), parse.GetValue(json),
-            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!) { ReportPath = parse.GetValue(htmlReport) }, cancellation));
+            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!, parse.GetValue(allowNothingRan))
+            { ReportPath = parse.GetValue(htmlReport) }, cancellation));
         return command;
     }
 
     private sealed record VerifyOptions(string[] Paths, string? Glob, int Jobs, string? ResultsDirectory, string? JunitPath, bool Json,
-        string? Host, string Accel, string LabTimeout)
+        string? Host, string Accel, string LabTimeout, bool AllowNothingRan)
     {
         public string? ReportPath { get; init; }
     }
@@ -106,21 +108,24 @@ internal static class VerifyCommand
         }
 
         var runs = new List<HostRun>();
+        using var progressLine = new ProgressLine(Console.Error, ProgressLine.StandardErrorIsTerminal);
+        using var lines = new StreamWriter(new LineStream(progressLine.Line), new UTF8Encoding(false)) { AutoFlush = true };
         if (hosts.Any(h => h.IsNative))
         {
             // Before the labs start: the native cases' timings are not disturbed by lab VMs on every core.
             using var prefixed = hosts.Count > 1
-                ? new StreamWriter(new LineStream(line => Console.Error.WriteLine($"[{HostInfo.NativeName}] {line}")), new UTF8Encoding(false)) { AutoFlush = true }
+                ? new StreamWriter(new LineStream(line => progressLine.Line($"[{HostInfo.NativeName}] {line}")), new UTF8Encoding(false)) { AutoFlush = true }
                 : null;
-            TextWriter progress = prefixed ?? Console.Error;
+            TextWriter progress = prefixed ?? lines;
             progress.WriteLine($"vmspec verify: {cases.Count} case(s) on {KvmFlavours.Name(probe.Flavour)}"
                 + (probe.Available ? "" : $" (KVM unavailable: {probe.Reason})") + $", {options.Jobs} at a time");
-            runs.Add(new VerifySession(probe, options.Jobs, progress).Run(cases));
+            runs.Add(new VerifySession(probe, options.Jobs, progress) { Status = text => progressLine.Status(HostInfo.NativeName, text) }.Run(cases));
+            progressLine.Status(HostInfo.NativeName, null);
         }
         var labs = hosts.Where(h => h.Lab is not null).Select(h => h.Lab!).ToList();
         if (labs.Count > 0)
         {
-            Console.Error.WriteLine($"vmspec verify: {cases.Count} case(s) on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
+            lines.WriteLine($"vmspec verify: {cases.Count} case(s) on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
                 + $"at most {Environment.ProcessorCount} lab VM(s) at once, accel {labAccel.Name()}{(accel == LabAccel.Auto ? " (auto)" : "")}");
             var request = new LabVerifyRequest
             {
@@ -131,7 +136,7 @@ internal static class VerifyCommand
                 Accel = accel,
                 Timeout = labTimeout,
             };
-            runs.AddRange(await new LabVerifier(Console.Error).RunAsync(labs, request, cancellation));
+            runs.AddRange(await new LabVerifier(lines) { Status = progressLine.Status }.RunAsync(labs, request, cancellation));
         }
         var report = new VerifyReport(runs.OrderBy(r => r.Host.Name, StringComparer.Ordinal).ToList());
 
@@ -157,7 +162,7 @@ internal static class VerifyCommand
         }
         if (cancellation.IsCancellationRequested)
             return LabResult.CancelledExitCode;
-        return report.AnyFailed ? 1 : 0;
+        return ExitCodes.Of(report, options.AllowNothingRan, Console.Error);
     }
 
     /// <summary>Null when the lab can run here, else why not (no QEMU, no static busybox).</summary>

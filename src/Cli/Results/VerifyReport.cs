@@ -10,7 +10,7 @@ internal sealed record VerifyReport(IReadOnlyList<HostRun> Runs)
 {
     public int Count(Outcome outcome) => Runs.Sum(r => r.Count(outcome));
 
-    /// <summary>The closing line: <c>N passed, M failed</c>, with <c>, K skipped</c> when any were.</summary>
+    /// <summary>The closing line: <c>N passed, M failed, K skipped</c>.</summary>
     public string CountsLine => Counts.Line(Count(Outcome.Passed), Count(Outcome.Failed), Count(Outcome.Skipped));
 
     public bool AnyFailed => Count(Outcome.Failed) > 0;
@@ -58,7 +58,6 @@ internal sealed record LabFailure(string Kind, string Error, int? ExitCode, IRea
 
 internal static class Counts
 {
-    /// <summary><c>N passed, M failed</c>, with <c>, K skipped</c> when any were.</summary>
-    public static string Line(int passed, int failed, int skipped) =>
-        skipped > 0 ? $"{passed} passed, {failed} failed, {skipped} skipped" : $"{passed} passed, {failed} failed";
+    /// <summary><c>N passed, M failed, K skipped</c>: skipped too when none were, so a reader never has to infer it.</summary>
+    public static string Line(int passed, int failed, int skipped) => $"{passed} passed, {failed} failed, {skipped} skipped";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Results;
@@ -43,7 +44,7 @@ internal sealed record LabVerifyRequest
 /// lines are streamed prefixed with the host name; its results.json comes back through a private output folder, which
 /// is removed on every path. Runs come back in host name order.
 /// </summary>
-internal sealed class LabVerifier(TextWriter progress)
+internal sealed partial class LabVerifier(TextWriter progress)
 {
     private readonly Lock _progressLock = new();
 
@@ -52,6 +53,8 @@ internal sealed class LabVerifier(TextWriter progress)
     public Func<IReadOnlyDictionary<string, string>> CommandEnvironment { get; init; } = LabEnvironment.Current;
     public Func<HostKernelSpec, Action<string>, CancellationToken, Task<LabKernel>> PrepareKernel { get; init; } = HostKernels.PrepareAsync;
     public Func<LabRunOptions, CancellationToken, Task<LabResult>> RunLab { get; init; } = LabRunner.RunAsync;
+    /// <summary>Told what each host's lab is doing (booting, N/M cases; null when done): the updating line on a terminal.</summary>
+    public Action<string, string?>? Status { get; init; }
 
     public async Task<IReadOnlyList<HostRun>> RunAsync(IReadOnlyList<HostKernelSpec> hosts, LabVerifyRequest request, CancellationToken cancellationToken)
     {
@@ -66,6 +69,18 @@ internal sealed class LabVerifier(TextWriter progress)
         {
             lock (_progressLock)
                 progress.WriteLine($"[{host.Name}] {line}");
+        }
+        void SayInner(string line)
+        {
+            Say(line);
+            // The inner verify's "[ N/M] passed NAME" lines tell how far the lab has got.
+            if (InnerCaseProgress().Match(line) is { Success: true } done)
+                Status?.Invoke(host.Name, $"verify: {done.Groups[1].Value}/{done.Groups[2].Value} cases…");
+        }
+        void SayLab(string message)
+        {
+            Say($"lab: {message}");
+            Status?.Invoke(host.Name, message.StartsWith("booting", StringComparison.Ordinal) ? "booting…" : "running…");
         }
 
         LabKernel kernel;
@@ -96,7 +111,7 @@ internal sealed class LabVerifier(TextWriter progress)
         {
             folder = Directory.CreateTempSubdirectory("vmspec-verify-");
             LabResult lab;
-            using (var stderr = new LineStream(Say))
+            using (var stderr = new LineStream(SayInner))
             {
                 lab = await RunLab(new LabRunOptions
                 {
@@ -109,7 +124,7 @@ internal sealed class LabVerifier(TextWriter progress)
                     Timeout = request.Timeout,
                     StandardOutput = null, // the inner table: everything in it is in results.json
                     StandardError = stderr,
-                    Progress = message => Say($"lab: {message}"),
+                    Progress = SayLab,
                 }, cancellationToken);
             }
             var resultsPath = Path.Combine(folder.FullName, "results.json");
@@ -132,11 +147,15 @@ internal sealed class LabVerifier(TextWriter progress)
         }
         finally
         {
+            Status?.Invoke(host.Name, null);
             slots.Release();
             if (folder is not null)
                 Delete(folder);
         }
     }
+
+    [GeneratedRegex(@"^\[\s*(\d+)/(\d+)\] ")]
+    private static partial Regex InnerCaseProgress();
 
     private static void Delete(DirectoryInfo folder)
     {

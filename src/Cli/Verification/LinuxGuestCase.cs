@@ -29,7 +29,7 @@ internal static class LinuxGuestCase
         var (image, unavailable) = await ResolveKernelAsync(guest.Kernel, specDirectory);
         if (image is null)
         {
-            checks.Add(Check.Skip("kernel ABI", Name(expected.KernelAbi), unavailable!));
+            checks.Add(Check.SkipRequired("kernel ABI", Name(expected.KernelAbi), unavailable!));
         }
         else
         {
@@ -48,9 +48,10 @@ internal static class LinuxGuestCase
         var bootReason = !host.Available ? host.Reason
             : host.Flavour == KvmFlavour.KvmPvm ? PvmCannotBoot
             : LinuxBootIncomplete;
-        checks.Add(Check.Skip("boot to init and enable async #PF", expected.GuestEnablesAsyncPf is false ? "not enabled" : "EN = GPA|ENABLED|DELIVERY_AS_INT, INT = 0xf3", bootReason));
-        return new CaseResult(plan.Name, "linux", CaseResult.Summarize(checks), checks, AsyncPfCounts.None, watch.Elapsed,
-            CaseResult.Summarize(checks) == Outcome.Skipped ? bootReason : null);
+        checks.Add(Check.SkipRequired("boot to init and enable async #PF", expected.GuestEnablesAsyncPf is false ? "not enabled" : "EN = GPA|ENABLED|DELIVERY_AS_INT, INT = 0xf3", bootReason));
+        var status = CaseResult.Summarize(checks);
+        return new CaseResult(plan.Name, "linux", status, checks, AsyncPfCounts.None, watch.Elapsed,
+            status == Outcome.Skipped ? CaseResult.RequiredSkip(checks)?.Observed : null);
     }
 
     private static async Task<(string? Path, string? Reason)> ResolveKernelAsync(KernelSource source, string specDirectory)

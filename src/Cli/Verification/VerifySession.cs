@@ -17,6 +17,9 @@ internal sealed class VerifySession(HostReport host, int jobs, TextWriter progre
     private readonly Lock _progressLock = new();
     private int _finished;
 
+    /// <summary>Told "N/M cases" after each case: the updating line on a terminal.</summary>
+    public Action<string>? Status { get; init; }
+
     public HostRun Run(IReadOnlyList<CompiledCase> cases)
     {
         var results = new CaseResult[cases.Count];
@@ -57,6 +60,7 @@ internal sealed class VerifySession(HostReport host, int jobs, TextWriter progre
             _finished++;
             var width = total.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
             progress.WriteLine($"[{_finished.ToString().PadLeft(width)}/{total}] {ResultsJsonWriter.Status(result.Status),-7} {result.Name} ({result.Duration.TotalMilliseconds:0.0} ms)");
+            Status?.Invoke($"verify: {_finished}/{total} cases…");
         }
     }
 }

@@ -2,12 +2,16 @@ using Docker.DotNet;
 
 namespace Vmspec.Images;
 
-/// <summary>Finds and connects to the Docker engine: DOCKER_HOST, else the system socket.</summary>
+/// <summary>Finds and connects to the Docker engine: DOCKER_HOST, else the project's own engine.</summary>
 public static class DockerEndpoint
 {
-    public const string SystemSocket = "unix:///var/run/docker.sock";
+    /// <summary>
+    /// The socket of the project's private engine (<c>.ci/dockerd.sh start</c>), the one default that
+    /// ContainerVerify, the build's --help and the real-engine tests share; never a system engine's.
+    /// </summary>
+    public const string DefaultHost = "unix:///tmp/vmspec-docker.sock";
 
-    public static string Resolve(string? dockerHost) => dockerHost is { Length: > 0 } ? dockerHost : SystemSocket;
+    public static string Resolve(string? dockerHost) => dockerHost is { Length: > 0 } ? dockerHost : DefaultHost;
 
     /// <summary>A client whose engine answered a ping within 5 s; otherwise a clear error naming the socket and how to start one.</summary>
     public static async Task<DockerClient> ConnectAsync(string? dockerHost, CancellationToken cancellationToken = default)
@@ -20,7 +24,7 @@ public static class DockerEndpoint
         }
         catch (UriFormatException e)
         {
-            throw new ContainerEngineException($"DOCKER_HOST='{endpoint}' is not a URI such as unix:///tmp/vmspec-docker.sock", e);
+            throw new ContainerEngineException($"DOCKER_HOST='{endpoint}' is not a URI such as {DefaultHost}", e);
         }
 
         try

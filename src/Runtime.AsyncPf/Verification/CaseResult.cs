@@ -19,12 +19,19 @@ public sealed record Check(string Name, Outcome Status, string Expected, string 
     public string ObservedWithFigures => Figures is null ? Observed : $"{Observed} [{Figures}]";
     /// <summary>The oracle's rules behind <see cref="Expected"/>, when the oracle judged this check.</summary>
     public IReadOnlyList<HostRule> Rules { get; init; } = [];
+    /// <summary>A check the case's verdict rests on: while it is skipped, the case is skipped, never passed.</summary>
+    public bool Required { get; init; }
 
     public static Check Compare<T>(string name, T expected, T observed) =>
         new(name, EqualityComparer<T>.Default.Equals(expected, observed) ? Outcome.Passed : Outcome.Failed,
             Format(expected), Format(observed));
 
+    /// <summary>A supplementary check that could not run (no tracefs, nothing to compare): the other checks still decide.</summary>
     public static Check Skip(string name, string expected, string reason) => new(name, Outcome.Skipped, expected, reason);
+
+    /// <summary>A check the case exists for that could not run (no kernel, no boot): the case is skipped with this reason.</summary>
+    public static Check SkipRequired(string name, string expected, string reason) =>
+        new(name, Outcome.Skipped, expected, reason) { Required = true };
 
     private static string Format<T>(T value) => value switch
     {
@@ -54,11 +61,16 @@ public sealed record CaseResult(
     /// <summary>A fault case's tokens on its time axis (<see cref="CaseEvents"/>); empty for other cases.</summary>
     public IReadOnlyList<CaseEvent> Events { get; init; } = [];
 
-    /// <summary>Failed if any check failed; skipped only if nothing was checked and a check skipped.</summary>
+    /// <summary>Failed if any check failed; else skipped if a required check skipped or nothing was checked; else passed.</summary>
     public static Outcome Summarize(IReadOnlyList<Check> checks) =>
         checks.Any(c => c.Status == Outcome.Failed) ? Outcome.Failed
+        : RequiredSkip(checks) is not null ? Outcome.Skipped
         : checks.Any(c => c.Status == Outcome.Passed) ? Outcome.Passed
         : Outcome.Skipped;
+
+    /// <summary>The first required check that was skipped (its <see cref="Check.Observed"/> says why), or null.</summary>
+    public static Check? RequiredSkip(IReadOnlyList<Check> checks) =>
+        checks.FirstOrDefault(c => c is { Status: Outcome.Skipped, Required: true });
 
     public static CaseResult Skipped(string name, string guest, string reason) =>
         new(name, guest, Outcome.Skipped, [], AsyncPfCounts.None, TimeSpan.Zero, reason);

@@ -114,7 +114,7 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
     {
         if (Text(Get(owner, "sha256")) is not { } hash)
         {
-            error(owner, path, "missing required key 'sha256' for a file given by path");
+            error(owner, $"{path}.sha256", "missing required key (a file given by path is pinned by its sha256)");
             return null;
         }
         if (Text(pathNode) is not { } relative || !PathText.IsUsable(relative))

@@ -94,7 +94,7 @@ internal sealed class PlanBinder(DiagnosticBag diagnostics, string leafFile)
         if (rawNode is not null && enNode is not null)
             Error(rawNode, "asyncPf.enRaw", "give either en (flags, with dataGpa) or enRaw (the whole value), not both");
         if (rawNode is null && gpaNode is null)
-            Error(node, "asyncPf", "missing required key 'dataGpa' (required unless enRaw gives the whole EN value)");
+            Error(node, "asyncPf.dataGpa", "missing required key (required unless enRaw gives the whole EN value)");
         if (flags.HasFlag(AsyncPfEnFlags.DeliveryAsInt) && vector is null && Get(node, "vector") is null)
             Error(enNode!, "asyncPf.en", "delivery-as-int needs asyncPf.vector for the page-ready interrupt");
 

@@ -37,7 +37,7 @@ internal static class ExtendsChain
             }
             visited.Add(fullPath);
 
-            var text = requestedAt is null && leafText is not null ? leafText : ReadText(display, fullPath, requestedAt, diagnostics);
+            var text = requestedAt is null && leafText is not null ? leafText : SourceText.Read(display, fullPath, requestedAt, requestedAt is null ? "" : Key, diagnostics);
             if (text is null)
                 return null;
             var node = YamlLoader.Load(display, text, diagnostics);
@@ -71,32 +71,6 @@ internal static class ExtendsChain
             }
             display = Path.Join(Path.GetDirectoryName(display), target.Value);
             requestedAt = target.Location;
-        }
-    }
-
-    private static string? ReadText(string display, string fullPath, SourceLocation? requestedAt, DiagnosticBag diagnostics)
-    {
-        var reportAt = requestedAt ?? new SourceLocation(display, 1, 1);
-        var field = requestedAt is null ? "" : Key;
-        try
-        {
-            var info = new FileInfo(fullPath);
-            if (!info.Exists)
-            {
-                diagnostics.Add(reportAt, field, $"file '{display}' does not exist");
-                return null;
-            }
-            if (info.Length > SyntaxLimits.MaxFileBytes)
-            {
-                diagnostics.Add(reportAt, field, $"file '{display}' is larger than the {SyntaxLimits.MaxFileBytes} byte limit");
-                return null;
-            }
-            return File.ReadAllText(fullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            diagnostics.Add(reportAt, field, $"cannot read '{display}': {e.Message}");
-            return null;
         }
     }
 }

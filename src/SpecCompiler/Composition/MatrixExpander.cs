@@ -82,7 +82,7 @@ internal static partial class MatrixExpander
     private static IReadOnlyList<Axis>? ReadAxes(YamlEntry? entry, YamlMapping matrix, DiagnosticBag diagnostics)
     {
         if (entry is null)
-            return Fail<IReadOnlyList<Axis>>(diagnostics, matrix, Key, "missing required key 'axes'");
+            return Fail<IReadOnlyList<Axis>>(diagnostics, matrix, $"{Key}.axes", "missing required key");
         if (entry.Value is not YamlMapping { Entries.Count: > 0 } axesNode)
             return Fail<IReadOnlyList<Axis>>(diagnostics, entry.Value, $"{Key}.axes", $"expected a non-empty mapping of axis names to values, found {entry.Value.KindName}");
 

@@ -44,7 +44,7 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics, bool requireFields
         if (!requireFields)
             return;
         foreach (var field in fields.Where(f => f.Required && mapping.Find(f.Name) is null))
-            Report(mapping, path, $"missing required key '{field.Name}'");
+            Report(mapping, Join(path, field.Name), "missing required key");
         if (shape.ExactlyOneOf is { } group && group.Count(k => mapping.Find(k) is not null) != 1)
             Report(mapping, path, $"expected exactly one of: {string.Join(", ", group)}");
     }
@@ -60,7 +60,7 @@ internal sealed class ShapeChecker(DiagnosticBag diagnostics, bool requireFields
         var selector = mapping.Find(shape.Discriminator);
         if (selector is null)
         {
-            Report(mapping, path, $"missing required key '{shape.Discriminator}' (one of: {names})");
+            Report(mapping, Join(path, shape.Discriminator), $"missing required key (one of: {names})");
             return;
         }
         var chosen = shape.Cases.FirstOrDefault(c => c.Key == ScalarParsers.Text(selector.Value));

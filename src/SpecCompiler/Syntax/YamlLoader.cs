@@ -22,23 +22,28 @@ internal static partial class YamlLoader
             return null;
         }
         var builder = new Builder(file, diagnostics);
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            return builder.Build(new Parser(new StringReader(text)));
+            return builder.Build(new Parser(scanner));
         }
         catch (YamlException e)
         {
-            diagnostics.Add(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column), "",
-                $"invalid YAML: {StripPosition(e.Message)}");
+            builder.ReportSyntaxError(text, StripPosition(e.Message), IsPositioned(e) ? e.Start : scanner.CurrentPosition, scanner.CurrentPosition);
             return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
-            // The parser is third-party code: whatever it throws on garbage must become a diagnostic.
-            diagnostics.Add(new SourceLocation(file, 1, 1), "", $"invalid YAML: {e.Message}");
+            // The parser is third-party code: whatever it throws on garbage must become a diagnostic,
+            // in YAML's terms rather than the exception's.
+            builder.ReportSyntaxError(text, "", scanner.CurrentPosition, scanner.CurrentPosition);
             return null;
         }
     }
+
+    // YamlDotNet throws some scanner errors without marks; their Start is the empty mark.
+    private static bool IsPositioned(YamlException e) =>
+        !YamlSyntaxMessages.IsTabIndentation(e.Message) && (e.Start.Index > 0 || e.End.Index > 0);
 
     private static string StripPosition(string message) => PositionPrefix().Replace(message, "");
 
@@ -48,9 +53,32 @@ internal static partial class YamlLoader
     private sealed class Builder(string file, DiagnosticBag diagnostics)
     {
         private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+        private readonly Stack<(Mark Start, char Opener)> _openFlows = new();
         private int _nodes;
 
         private SourceLocation At(Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+        /// <summary>
+        /// Reports a fault the parser threw on. A '[' or '{' still open when the parser gave up is the
+        /// usual cause, and its own position is where the author must look.
+        /// </summary>
+        public void ReportSyntaxError(string text, string message, Mark at, Mark scannerPosition)
+        {
+            var atEnd = text.AsSpan((int)Math.Min(at.Index, text.Length)).Trim().IsEmpty;
+            if (_openFlows.TryPeek(out var flow) && (atEnd || message.Length == 0 || YamlSyntaxMessages.IsUnclosedFlow(message)))
+            {
+                var closer = flow.Opener == '[' ? ']' : '}';
+                diagnostics.Add(At(flow.Start), "", $"this '{flow.Opener}' is never closed; expected ',' or '{closer}' before line {scannerPosition.Line}, column {scannerPosition.Column}");
+                return;
+            }
+            if (message.Length == 0)
+            {
+                diagnostics.Add(At(at), "", "invalid YAML here");
+                return;
+            }
+            char? first = at.Index < text.Length ? text[(int)at.Index] : null;
+            diagnostics.Add(At(at), "", YamlSyntaxMessages.Describe(message, first));
+        }
 
         public YamlNode? Build(IParser parser)
         {
@@ -122,6 +150,9 @@ internal static partial class YamlLoader
 
         private YamlNode? ParseSequence(IParser parser, NodeEvent start, int depth)
         {
+            var flow = start is SequenceStart { Style: SequenceStyle.Flow };
+            if (flow)
+                _openFlows.Push((start.Start, '['));
             parser.MoveNext();
             var items = new List<YamlNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
@@ -131,11 +162,16 @@ internal static partial class YamlLoader
                     return null;
                 items.Add(item);
             }
+            if (flow)
+                _openFlows.Pop();
             return YamlSequence.Create(At(start.Start), items);
         }
 
         private YamlNode? ParseMapping(IParser parser, NodeEvent start, int depth)
         {
+            var flow = start is MappingStart { Style: MappingStyle.Flow };
+            if (flow)
+                _openFlows.Push((start.Start, '{'));
             parser.MoveNext();
             var entries = new List<YamlEntry>();
             var keys = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
@@ -161,6 +197,8 @@ internal static partial class YamlLoader
                 keys.Add(key.Value, key);
                 entries.Add(new YamlEntry(key, value));
             }
+            if (flow)
+                _openFlows.Pop();
             return YamlMapping.Create(At(start.Start), entries);
         }
 

@@ -56,11 +56,11 @@ public class ResultWritersTests
     private static readonly VerifyReport TwoHosts = new([Lab, Native]);
 
     [Fact]
-    public void CountsLineCountsCaseHostPairsAndNamesSkippedOnlyWhenThereAreAny()
+    public void CountsLineCountsCaseHostPairsAndAlwaysNamesSkipped()
     {
         Assert.Equal("1 passed, 1 failed, 1 skipped", Single.CountsLine);
         Assert.Equal("3 passed, 1 failed, 2 skipped", TwoHosts.CountsLine);
-        Assert.Equal("1 passed, 0 failed", new VerifyReport([Native with { Cases = Native.Cases.Skip(1).Take(1).ToList() }]).CountsLine);
+        Assert.Equal("1 passed, 0 failed, 0 skipped", new VerifyReport([Native with { Cases = Native.Cases.Skip(1).Take(1).ToList() }]).CountsLine);
     }
 
     [Fact]
@@ -182,6 +182,18 @@ public class ResultWritersTests
     [Fact]
     public void CaseWithoutChecksIsNotAPass() =>
         Assert.Equal(Outcome.Skipped, CaseResult.Summarize([]));
+
+    [Fact]
+    public void SkippedRequiredCheckMakesTheCaseSkippedNotPassed() =>
+        Assert.Equal(Outcome.Skipped, CaseResult.Summarize([Check.Compare("a", 1, 1), Check.SkipRequired("boot", "booted", "no KVM")]));
+
+    [Fact]
+    public void SkippedSupplementaryCheckLeavesThePass() =>
+        Assert.Equal(Outcome.Passed, CaseResult.Summarize([Check.Compare("a", 1, 1), Check.Skip("trace", "equal counts", "no tracefs")]));
+
+    [Fact]
+    public void FailedCheckOutweighsASkippedRequiredOne() =>
+        Assert.Equal(Outcome.Failed, CaseResult.Summarize([Check.Compare("a", 1, 2), Check.SkipRequired("boot", "booted", "no KVM")]));
 
     [Fact]
     public void AnyFailedCheckFailsTheCase() =>

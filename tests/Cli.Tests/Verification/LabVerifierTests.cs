@@ -98,10 +98,12 @@ public class LabVerifierTests
     {
         var progress = new StringWriter();
         var folders = new ConcurrentBag<string>();
+        var statuses = new ConcurrentQueue<(string Host, string? Text)>();
         int running = 0, most = 0;
         var verifier = new LabVerifier(progress)
         {
             MaxLabs = 1,
+            Status = (host, text) => statuses.Enqueue((host, text)),
             Vmspec = ["/bin/vmspec"],
             CommandEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/bin" },
             PrepareKernel = (host, say, _) =>
@@ -133,8 +135,10 @@ public class LabVerifierTests
 
         Assert.Equal(["debian-6.1", "debian-6.12"], runs.Select(r => r.Host.Name));
         Assert.Equal("no-results", runs[0].Host.LabFailure!.Kind);
-        Assert.Equal("3 passed, 0 failed", runs[1].CountsLine);
+        Assert.Equal("3 passed, 0 failed, 0 skipped", runs[1].CountsLine);
         Assert.Equal(1, most);
+        Assert.Equal([("debian-6.12", "booting…"), ("debian-6.12", "verify: 1/3 cases…"), ("debian-6.12", null)],
+            statuses.Where(s => s.Host == "debian-6.12"));
         Assert.Equal(2, folders.Count);
         Assert.All(folders, f => Assert.False(Directory.Exists(f), $"{f} was left behind"));
         var lines = progress.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Vmspec.Lab;
 using Vmspec.Lab.Init;
@@ -29,22 +28,11 @@ public sealed class LabVerifyEndToEndTests : IDisposable
             Assert.Skip(e.Message);
         }
 
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "vmspec.dll"), "verify", "--host", "debian-6.12", "specs/minimal.yaml",
-                     "--accel", "tcg", "--lab-timeout", "5m", "--results", _results.FullName])
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var output = $"exit {process.ExitCode}\n{await stdout}\n{await stderr}";
+        var verify = await CliProcess.RunAsync(["verify", "--host", "debian-6.12", "specs/minimal.yaml",
+            "--accel", "tcg", "--lab-timeout", "5m", "--results", _results.FullName]);
+        var output = verify.ToString();
 
-        Assert.True(process.ExitCode == 0, output);
+        Assert.True(verify.ExitCode == 0, output);
         Assert.Contains("[debian-6.12] [1/1] passed  minimal", output);
         Assert.Matches(@"(?m)^minimal\s+minimal\s+passed 1/1$", output);
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_results.FullName, "results.json")));

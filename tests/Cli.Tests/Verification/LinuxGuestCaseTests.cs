@@ -35,5 +35,7 @@ public class LinuxGuestCaseTests
         Assert.Equal(Outcome.Skipped, boot.Status);
         Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxGuestCase.PvmCannotBoot : LinuxGuestCase.LinuxBootIncomplete,
             boot.Observed);
+        Assert.Equal(Outcome.Skipped, result.Status);
+        Assert.Equal(boot.Observed, result.Reason);
     }
 }

@@ -16,9 +16,11 @@ public class VerifySessionTests
         var cases = SpecInputs.Select(compiled.Cases, "faults*").Concat(SpecInputs.Select(compiled.Cases, "minimal")).ToList();
         var host = HostProbe.Probe();
         var progress = new StringWriter();
-        var run = new VerifySession(host, jobs: 2, progress).Run(cases);
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var run = new VerifySession(host, jobs: 2, progress) { Status = statuses.Enqueue }.Run(cases);
 
         Assert.Equal(cases.Select(c => c.Name).Order(StringComparer.Ordinal), run.Cases.Select(c => c.Name));
+        Assert.Equal(Enumerable.Range(1, cases.Count).Select(n => $"verify: {n}/{cases.Count} cases…"), statuses);
         Assert.Equal(cases.Count, progress.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(("native", "native", KvmFlavours.Name(host.Flavour), host.Available), (run.Host.Name, run.Host.Mode, run.Host.Flavour, run.Host.KvmAvailable));
         Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), run.Host.KernelRelease);

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Specs;
-using Vmspec.Lab;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Lab;
+using Vmspec.Plans;
 
 namespace Vmspec.Cli.Commands;
 

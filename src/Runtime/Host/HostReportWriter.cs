@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Vmspec.Abi.Kvm;
 
 namespace Vmspec.Runtime.Host;
 

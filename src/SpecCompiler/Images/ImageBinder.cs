@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
@@ -115,7 +116,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var cases = new List<CompiledCase>();
-        var caseSources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var caseNames = new CaseNames();
         var compiledSpecs = new HashSet<string>(StringComparer.Ordinal);
         var globs = Items(node);
         for (var i = 0; i < globs.Count; i++)
@@ -142,10 +143,10 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
                 _failed |= !result.Succeeded;
                 foreach (var compiled in result.Cases)
                 {
-                    if (caseSources.TryAdd(compiled.Name, spec))
+                    if (caseNames.TryClaim(compiled, out var first))
                         cases.Add(compiled);
                     else
-                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(caseSources[compiled.Name])}");
+                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(first!)}");
                 }
             }
         }

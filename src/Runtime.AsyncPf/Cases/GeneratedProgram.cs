@@ -15,9 +15,9 @@ namespace Vmspec.Runtime.AsyncPf.Cases;
 /// A guest vmspec generates: the program decides the guest's code, the memory it needs and the checks of its run;
 /// <see cref="CaseRunner"/> does the rest alike for each (machine, VM, vCPU thread, ABI canary, stated expectations).
 /// </summary>
-public abstract class GeneratedProgram : ICaseProgram
+public abstract class GeneratedProgram(TestProgram program) : ICaseProgram
 {
-    public abstract string Name { get; }
+    public string Name { get; } = TestPrograms.Name(program);
 
     /// <summary>The guest speaks the async #PF protocol: its data areas carry the ABI canary and its events are counted.</summary>
     public virtual bool SpeaksAsyncPf => true;

@@ -15,18 +15,12 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// <see cref="TraceChecks"/>). When delivery is expected the slot holds each missing page until the guest's #PF
 /// handler releases it, for at most <see cref="CaseRunner.HoldBound"/>.
 /// </summary>
-public sealed class AsyncPfProgram : GeneratedProgram
+public sealed class AsyncPfProgram() : GeneratedProgram(TestProgram.AsyncPf)
 {
     private const ulong TwoMiB = 0x20_0000;
     private const ulong PrototypeSlotBase = 0x40_0000;
 
     public static AsyncPfProgram Instance { get; } = new();
-
-    private AsyncPfProgram()
-    {
-    }
-
-    public override string Name => TestPrograms.Name(TestProgram.AsyncPf);
 
     public override bool Traced => true;
 

@@ -11,15 +11,9 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// <c>minimal</c>: the guest reads CPUID 0x40000001 and reports EAX (the runtime's selftest guest); the host
 /// checks the guest sees exactly the PV features the runtime set with KVM_SET_CPUID2 (after the case's edits).
 /// </summary>
-public sealed class MinimalProgram : GeneratedProgram
+public sealed class MinimalProgram() : GeneratedProgram(TestProgram.Minimal)
 {
     public static MinimalProgram Instance { get; } = new();
-
-    private MinimalProgram()
-    {
-    }
-
-    public override string Name => TestPrograms.Name(TestProgram.Minimal);
 
     public override bool SpeaksAsyncPf => false;
 

@@ -11,15 +11,9 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// each against the oracle and KVM's own view after the run (<see cref="MsrProtocolChecks"/>). Every accepted EN
 /// write with a GPA names a data area whose canary is checked.
 /// </summary>
-public sealed class MsrProtocolProgram : GeneratedProgram
+public sealed class MsrProtocolProgram() : GeneratedProgram(TestProgram.MsrProtocol)
 {
     public static MsrProtocolProgram Instance { get; } = new();
-
-    private MsrProtocolProgram()
-    {
-    }
-
-    public override string Name => TestPrograms.Name(TestProgram.MsrProtocol);
 
     public override GuestSetup Build(VmPlan plan, GuestLayout layout)
     {

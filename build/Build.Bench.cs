@@ -82,9 +82,7 @@ internal sealed partial class Build
     private static async Task BenchKernelsAsync()
     {
         var report = new BenchReport("kernels");
-        var cache = Environment.GetEnvironmentVariable("VMSPEC_CACHE") is { Length: > 0 } dir
-            ? dir
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "vmspec", "debs");
+        var cache = global::Vmspec.Shared.Debian.DebCache.DefaultDirectory;
         var debs = Directory.Exists(cache) ? Directory.GetFiles(cache, "linux-image-*.deb").Order(StringComparer.Ordinal).ToList() : [];
         if (debs.Count == 0)
             report.Skip("vmspec abi vs extract-vmlinux + pahole", $"no linux-image .deb in {cache}; ./build.sh FetchKernels fetches the pinned ones");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Vmspec.Build.Framework;
 using Vmspec.Build.Tools;
 using Vmspec.Images;
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler;
 using Epoch = Vmspec.Images.SourceDateEpoch;
 
@@ -21,11 +22,6 @@ internal sealed partial class Build
     private static string ImagesDirectory => Path.Combine(Artifacts, "images");
     private static string ImageDefinitions => Path.Combine(Root, "images");
     private static string DebianLock => Path.Combine(ImageDefinitions, "debian.lock.json");
-
-    /// <summary>Pinned .deb files, shared by every checkout (each is sha256-checked against the lock before use).</summary>
-    private static string DebCache => Environment.GetEnvironmentVariable("VMSPEC_CACHE") is { Length: > 0 } dir
-        ? dir
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "vmspec", "debs");
 
     private Target Images => _ => _
         .Description("Build every images/*.yaml into artifacts/images/NAME.oci.tar (layer cache in artifacts/images/.cache)")
@@ -72,7 +68,7 @@ internal sealed partial class Build
             throw new BuildException("images/ holds no image definition");
 
         var inputs = new ImageAssemblyInputs(Root, await ImageEpochAsync(), await Git.HeadAsync(Root),
-            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), DebCache, new AptClient());
+            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), new DebCache(DebCache.DefaultDirectory));
         var builds = new List<ImageBuild>();
         foreach (var image in compiled.Images)
         {
@@ -201,7 +197,7 @@ internal sealed partial class Build
     {
         await ProcessRunner.RunAsync("apt-get", ["update", "-qq"], Root); // candidates come from the package lists
         var current = Guard(() => DebianLockFile.Load(DebianLock));
-        var refreshed = Guard(() => current.Refresh(current.Packages.Select(p => p.Name), new AptClient()));
+        var refreshed = Guard(() => current.Refresh(current.Packages.Select(p => p.Name), new AptGet()));
         var changed = 0;
         foreach (var (before, after) in current.Packages.Zip(refreshed.Packages))
         {
@@ -225,7 +221,7 @@ internal sealed partial class Build
         {
             return action();
         }
-        catch (Exception e) when (e is ImageBuildException or ImageVerificationException or ContainerEngineException)
+        catch (Exception e) when (e is ImageBuildException or ImageVerificationException or ContainerEngineException or DebianPackageException)
         {
             throw new BuildException(e.Message);
         }

@@ -31,6 +31,7 @@ internal sealed partial class Build
             throw new BuildException($"--kvm {Kvm}: expected auto or lab");
         if (Directory.Exists(TestResults))
             Directory.Delete(TestResults, recursive: true);
+        await DebianPackages.EnsureReportBrowserAsync(); // without it those tests skip, naming the package
         var exitCode = await ProcessRunner.RunForExitCodeAsync("dotnet",
             ["test", "--solution", Solution, "-c", Configuration, "--no-build", "--report-xunit-trx",
              "--results-directory", Path.Combine(TestResults, "host")], Root,

@@ -14,7 +14,7 @@ internal sealed partial class Build
     private static string Vmspec => Path.Combine(Artifacts, "bin", "vmspec");
 
     private Target Verify => _ => _
-        .Description("Verify every spec under specs/ on every pinned host kernel (the lab) or --host native; results in artifacts/results/")
+        .Description("Verify every spec under specs/ on every pinned host kernel (the lab) or --host native; results.json, junit.xml and report.html in artifacts/results/")
         .DependsOn(Publish)
         .Executes(async () =>
         {

@@ -1,5 +1,6 @@
 using Vmspec.Build.Framework;
 using Vmspec.Build.Tools;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Build;
 
@@ -12,9 +13,10 @@ internal sealed partial class Build
     [Parameter("Build configuration")]
     public string Configuration { get; set; } = "Release";
 
-    private static string Root { get; } = RepositoryRoot.Find();
+    private static string Root { get; } = RepositoryRoot.FindAbove(Environment.CurrentDirectory)
+        ?? throw new BuildException($"Run ./build.sh inside the vmspec checkout (no {RepositoryRoot.Marker} found above the current directory)");
     private static string Artifacts => Path.Combine(Root, "artifacts");
-    private static string Solution => Path.Combine(Root, "vmspec.slnx");
+    private static string Solution => Path.Combine(Root, RepositoryRoot.Marker);
 
     private Target Restore => _ => _
         .Description("Restore NuGet packages")

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Build.Tools;
 
@@ -78,9 +79,7 @@ internal sealed class BenchReport(string area)
         };
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{area}.json");
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         Console.WriteLine($"{area} ({Path.GetRelativePath(Environment.CurrentDirectory, path)}):");
         foreach (var line in _lines)
             Console.WriteLine(line);

@@ -34,4 +34,7 @@ internal static class DebianPackages
     /// <summary>What the lab needs: QEMU and a static busybox for its init.</summary>
     public static Task<bool> EnsureLabAsync() => EnsureAsync("the KVM lab",
         ("qemu-system-x86", "/usr/bin/qemu-system-x86_64"), ("busybox-static", "/bin/busybox"));
+
+    /// <summary>What the report's tests render it with: Debian's headless-capable Chromium.</summary>
+    public static Task<bool> EnsureReportBrowserAsync() => EnsureAsync("the HTML report's browser tests", ("chromium", "/usr/bin/chromium"));
 }

@@ -17,6 +17,7 @@ internal static class Program
             SelftestCommand.Create(),
             RunCommand.Create(),
             VerifyCommand.Create(),
+            ReportCommand.Create(),
             ExplainCommand.Create(),
             FetchCommand.Create(),
             LabCommand.Create(),

@@ -4,6 +4,7 @@ using Vmspec.GuestKernels.Buffers;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.GuestKernels.Elf;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.GuestKernels;
 
@@ -88,7 +89,7 @@ public sealed class KernelImage
         var span = data.Span;
         if (member is null && DebArchive.HasMagic(span))
         {
-            var vmlinuz = DebArchive.ReadVmlinuz(data.ToArray(), source);
+            var vmlinuz = DebianKernelPackage.ReadVmlinuz(data.ToArray(), source);
             return FromMemory(vmlinuz.Contents, source, vmlinuz.Name, scanPayload);
         }
         string where = member is null ? source : $"{source}:{member}";

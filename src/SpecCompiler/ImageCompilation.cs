@@ -1,3 +1,4 @@
+using Vmspec.Shared.Io;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Images;
 using Vmspec.SpecCompiler.Language;
@@ -79,10 +80,10 @@ public static class ImageCompilation
         }
         new ShapeChecker(diagnostics, requireFields: true).Check(root, ImageLanguage.Root, "");
 
-        repositoryRoot ??= RepositoryPaths.Find(path);
+        repositoryRoot ??= RepositoryRoot.FindAbove(path);
         if (repositoryRoot is null)
         {
-            diagnostics.Add(root.Location, "", $"no {RepositoryPaths.Marker} above {path}: cannot tell the repository root that image paths are relative to");
+            diagnostics.Add(root.Location, "", $"no {RepositoryRoot.Marker} above {path}: cannot tell the repository root that image paths are relative to");
             return null;
         }
         var bound = new ImageBinder(diagnostics, path, new RepositoryPaths(repositoryRoot)).Bind(root);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.GuestKernels.Tests;
 
@@ -30,9 +31,9 @@ internal static class DebianKernels
     {
         string? path = package.FindCached();
         if (path is null)
-            Assert.Skip($"{package.Name}={package.Version} is not in {DebianKernelPackage.DefaultCacheDirectory}; fetch it with: " +
-                $"mkdir -p {DebianKernelPackage.DefaultCacheDirectory} && cd {DebianKernelPackage.DefaultCacheDirectory} && {package.FetchCommand}");
-        package.Verify(path);
+            Assert.Skip($"{package.Name}={package.Version} is not in {DebCache.DefaultDirectory}; fetch it with: " +
+                $"mkdir -p {DebCache.DefaultDirectory} && cd {DebCache.DefaultDirectory} && {package.FetchCommand}");
+        package.Verify(path!);
         return path;
     }
 }

@@ -24,7 +24,7 @@ public sealed class DebianPackageTests
             "data.tar.zst" => new ZstdSharp.Compressor().Wrap(DataTar).ToArray(),
             _ => DataTar,
         };
-        var vmlinuz = DebArchive.ReadVmlinuz(DebBuilder.Deb(member, data), "pkg.deb");
+        var vmlinuz = DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb(member, data), "pkg.deb");
         Assert.Equal("boot/vmlinuz-6.9.0-test", vmlinuz.Name);
         Assert.Equal(Vmlinuz, vmlinuz.Contents);
     }
@@ -32,7 +32,7 @@ public sealed class DebianPackageTests
     [Fact]
     public void ReadsVmlinuzFromDataTarXz()
     {
-        var vmlinuz = DebArchive.ReadVmlinuz(DebBuilder.Deb("data.tar.xz", DebBuilder.FakeDataTarXz), "pkg.deb");
+        var vmlinuz = DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.xz", DebBuilder.FakeDataTarXz), "pkg.deb");
         Assert.Equal("boot/vmlinuz-6.0.0-test", vmlinuz.Name);
         Assert.Equal("vmspec fake vmlinuz\n", Encoding.ASCII.GetString(vmlinuz.Contents));
     }
@@ -59,13 +59,13 @@ public sealed class DebianPackageTests
     public void ExplainsWhatIsMissingOrUnsupported()
     {
         Assert.Equal("p.deb: no ./boot/vmlinuz-* file in the package",
-            Assert.Throws<KernelImageException>(() => DebArchive.ReadVmlinuz(DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DebBuilder.Tar())), "p.deb")).Message);
+            Assert.Throws<KernelImageException>(() => DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DebBuilder.Tar())), "p.deb")).Message);
         Assert.Equal("p.deb: no data.tar member in the package",
-            Assert.Throws<KernelImageException>(() => DebArchive.ReadVmlinuz(DebBuilder.Ar(("debian-binary", "2.0\n"u8.ToArray())), "p.deb")).Message);
+            Assert.Throws<KernelImageException>(() => DebianKernelPackage.ReadVmlinuz(DebBuilder.Ar(("debian-binary", "2.0\n"u8.ToArray())), "p.deb")).Message);
         Assert.Equal("p.deb:data.tar.bz2: unsupported compression bzip2 (supported: xz, zstd, gzip, none)",
-            Assert.Throws<KernelImageException>(() => DebArchive.ReadVmlinuz(DebBuilder.Deb("data.tar.bz2", "BZh91AY&SY"u8.ToArray()), "p.deb")).Message);
+            Assert.Throws<KernelImageException>(() => DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.bz2", "BZh91AY&SY"u8.ToArray()), "p.deb")).Message);
         Assert.StartsWith("p.deb:data.tar.gz: corrupt gzip tar data: ",
-            Assert.Throws<KernelImageException>(() => DebArchive.ReadVmlinuz(DebBuilder.Deb("data.tar.gz", [0x1F, 0x8B, 0x08, 0, 1, 2, 3]), "p.deb")).Message);
+            Assert.Throws<KernelImageException>(() => DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.gz", [0x1F, 0x8B, 0x08, 0, 1, 2, 3]), "p.deb")).Message);
     }
 
     [Fact]
@@ -116,12 +116,4 @@ public sealed class DebianPackageTests
     [InlineData("linux-image-x", "1.0", "abc", "sha256 of linux-image-x=1.0 must be 64 hex digits")]
     public void RejectsPinsThatCouldNotBeFetchedSafely(string name, string version, string sha256, string message) =>
         Assert.StartsWith(message, Assert.Throws<KernelImageException>(() => new DebianKernelPackage(name, version, sha256)).Message);
-
-    [Fact]
-    public void CacheDirectoryFollowsTheEnvironment()
-    {
-        Assert.Equal("/srv/cache", DebianKernelPackage.ResolveCacheDirectory("/srv/cache", "/home/u"));
-        Assert.Equal("/home/u/.cache/vmspec/debs", DebianKernelPackage.ResolveCacheDirectory(null, "/home/u"));
-        Assert.Equal("/home/u/.cache/vmspec/debs", DebianKernelPackage.ResolveCacheDirectory("", "/home/u"));
-    }
 }

@@ -51,7 +51,7 @@ public sealed class RealKernelTests
     public void Debian61GenericXzPayloadDecodesLikeXzUtils()
     {
         string deb = DebianKernels.RequireCached(DebianKernels.Generic61);
-        var vmlinuz = DebArchive.ReadVmlinuz(File.ReadAllBytes(deb), deb);
+        var vmlinuz = DebianKernelPackage.ReadVmlinuz(File.ReadAllBytes(deb), deb);
         var header = BzImage.Parse(vmlinuz.Contents, vmlinuz.Name);
         var payload = vmlinuz.Contents.AsMemory((int)header.PayloadFileOffset, (int)header.PayloadLength);
         Assert.Equal(CompressionKind.Xz, CompressionMagic.Detect(payload.Span));

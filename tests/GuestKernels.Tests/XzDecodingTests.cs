@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Tests.Builders;
+using Vmspec.Shared.Compression;
 
 namespace Vmspec.GuestKernels.Tests;
 

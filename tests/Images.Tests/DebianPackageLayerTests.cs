@@ -1,9 +1,12 @@
 using System.Text;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.Images.Tests;
 
 public sealed class DebianPackageLayerTests
 {
+    private const string CachedName = "demo_1%3a1.0-1_amd64.deb";
+
     private static DebianPackage Pin(byte[] deb) => new("demo", "1:1.0-1", "amd64", Digest.Of(deb).Hex, "demo_1.0-1_amd64.deb");
 
     [Fact]
@@ -25,7 +28,7 @@ public sealed class DebianPackageLayerTests
     public void Not_a_deb_is_refused_naming_the_source()
     {
         var error = Assert.Throws<ImageBuildException>(() => DebianPackageLayer.Extract(new MemoryStream("hello"u8.ToArray()), "demo 1.0", []));
-        Assert.Equal("demo 1.0: not an ar archive (bad magic)", error.Message);
+        Assert.Equal("demo 1.0: not a .deb (no \"!<arch>\" ar header)", error.Message);
     }
 
     [Fact]
@@ -36,12 +39,12 @@ public sealed class DebianPackageLayerTests
         var apt = new FakeApt(deb);
         var lockFile = new DebianLockFile([Pin(deb)]);
 
-        var first = DebianPackageLayer.Build(lockFile, temp.Path, apt);
-        var second = DebianPackageLayer.Build(lockFile, temp.Path, apt);
+        var first = DebianPackageLayer.Build(lockFile, new DebCache(temp.Path, apt));
+        var second = DebianPackageLayer.Build(lockFile, new DebCache(temp.Path, apt));
 
         Assert.Equal(1, apt.Downloads);
         Assert.Equal(first.Select(static e => e.Path), second.Select(static e => e.Path));
-        Assert.True(File.Exists(temp.Combine("demo_1.0-1_amd64.deb")));
+        Assert.True(File.Exists(temp.Combine(CachedName)));
     }
 
     [Fact]
@@ -51,9 +54,9 @@ public sealed class DebianPackageLayerTests
         var deb = SyntheticDeb.Create();
         var pinned = Pin(deb) with { Sha256 = new string('0', 64) };
 
-        var error = Assert.Throws<ImageBuildException>(() => DebianPackageLayer.Build(new DebianLockFile([pinned]), temp.Path, new FakeApt(deb)));
+        var error = Assert.Throws<ImageBuildException>(() => DebianPackageLayer.Build(new DebianLockFile([pinned]), new DebCache(temp.Path, new FakeApt(deb))));
 
-        Assert.Contains("demo 1:1.0-1 (amd64): downloaded demo_1.0-1_amd64.deb has sha256", error.Message);
+        Assert.Contains($"demo=1:1.0-1: downloaded {CachedName} has sha256", error.Message);
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
@@ -80,7 +83,7 @@ public sealed class DebianPackageLayerTests
         using var temp = new TempDirectory();
         File.WriteAllText(temp.Combine("bad.json"), json);
 
-        var error = Assert.Throws<ImageBuildException>(() => DebianLockFile.Load(temp.Combine("bad.json")));
+        var error = Assert.Throws<DebianPackageException>(() => DebianLockFile.Load(temp.Combine("bad.json")));
 
         Assert.Contains(expected, error.Message);
     }
@@ -98,19 +101,21 @@ public sealed class DebianPackageLayerTests
     }
 
     /// <summary>An apt that serves one .deb from memory and counts downloads.</summary>
-    private sealed class FakeApt(byte[] deb) : AptClient
+    private sealed class FakeApt(byte[] deb) : AptGet
     {
         public int Downloads { get; private set; }
 
         public override DebianPackage ResolveCandidate(string name) =>
             new(name, "2.36-9+deb12u99", "amd64", new string('c', 64), $"{name}_2.36-9+deb12u99_amd64.deb");
 
-        public override string Download(DebianPackage package, string directory)
+        public override Task<long?> DownloadSizeAsync(DebianPin pin, CancellationToken cancellationToken) => Task.FromResult<long?>(deb.Length);
+
+        public override Task<string> DownloadAsync(DebianPin pin, string directory, CancellationToken cancellationToken)
         {
             Downloads++;
-            var path = Path.Combine(directory, "downloaded.deb");
+            var path = Path.Combine(directory, CachedName);
             File.WriteAllBytes(path, deb);
-            return path;
+            return Task.FromResult(path);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler;
 
 namespace Vmspec.Images.Tests;
@@ -67,7 +68,7 @@ internal sealed class ScratchRepository : IDisposable
     {
         Apt.Deb = Deb;
         return new ImageAssemblyInputs(Root, epoch, "0123456789abcdef0123456789abcdef01234567", "https://example.invalid/vmspec.git",
-            Path.Combine(Root, "deb-cache"), Apt);
+            new DebCache(Path.Combine(Root, "deb-cache"), Apt));
     }
 
     public void Dispose() => _directory.Dispose();
@@ -85,7 +86,7 @@ internal sealed class ScratchRepository : IDisposable
         """;
 
     /// <summary>Serves the synthetic package instead of running apt-get.</summary>
-    internal sealed class FakeApt : AptClient
+    internal sealed class FakeApt : AptGet
     {
         public byte[] Deb { get; set; } = [];
 
@@ -93,12 +94,14 @@ internal sealed class ScratchRepository : IDisposable
 
         public override DebianPackage ResolveCandidate(string name) => throw new InvalidOperationException("the assembler never resolves candidates");
 
-        public override string Download(DebianPackage package, string directory)
+        public override Task<long?> DownloadSizeAsync(DebianPin pin, CancellationToken cancellationToken) => Task.FromResult<long?>(Deb.Length);
+
+        public override Task<string> DownloadAsync(DebianPin pin, string directory, CancellationToken cancellationToken)
         {
             Downloads++;
-            var path = Path.Combine(directory, package.Filename);
+            var path = Path.Combine(directory, pin.FileNamePattern.Replace("*", "amd64", StringComparison.Ordinal));
             File.WriteAllBytes(path, Deb);
-            return path;
+            return Task.FromResult(path);
         }
     }
 }

@@ -21,7 +21,12 @@ internal sealed class ImageRepo : IDisposable
     public ImageRepo()
     {
         _files.Write("vmspec.slnx", "<Solution />\n");
-        _files.Write("images/debian.lock.json", """{ "packages": [ { "name": "libc6" }, { "name": "tzdata" } ] }""");
+        _files.Write("images/debian.lock.json", $$"""
+            { "packages": [
+              { "name": "libc6", "version": "2.36-9", "architecture": "amd64", "sha256": "{{new string('a', 64)}}", "filename": "libc6_2.36-9_amd64.deb" },
+              { "name": "tzdata", "version": "2024a-0", "architecture": "all", "sha256": "{{new string('b', 64)}}", "filename": "tzdata_2024a-0_all.deb" }
+            ] }
+            """);
         _files.Write("specs/schema/vmspec-v1.schema.json", "{}\n");
         _files.Write("specs/base/machine.yaml", "# yaml-language-server: $schema=../schema/vmspec-v1.schema.json\napiVersion: vmspec.dev/v1\nkind: VmSpecBase\nmachine: { memory: 8MiB }\n");
         _files.Write("specs/suite/b.yaml", "apiVersion: vmspec.dev/v1\nkind: VmSpec\nextends: ../base/machine.yaml\nmetadata: { name: b }\nguest: { test: { program: minimal } }\n");

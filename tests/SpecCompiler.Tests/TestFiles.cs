@@ -1,9 +1,12 @@
+using Vmspec.Shared.Io;
+
 namespace Vmspec.SpecCompiler.Tests;
 
 /// <summary>Paths into the repository and a scratch directory that is removed on dispose.</summary>
 internal sealed class TestFiles : IDisposable
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = RepositoryRoot.FindAbove(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"{RepositoryRoot.Marker} not found above the test binaries");
     public static string SpecsDir => Path.Join(RepoRoot, "specs");
     public static string ImagesDir => Path.Join(RepoRoot, "images");
 
@@ -19,14 +22,4 @@ internal sealed class TestFiles : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Join(dir, "vmspec.slnx")))
-                return dir;
-        }
-        throw new InvalidOperationException("vmspec.slnx not found above the test binaries");
-    }
 }

@@ -5,6 +5,7 @@ using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Lab;
 using Vmspec.Plans;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class FetchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs and specs/hosts into the cache (${DebianKernelPackage.CacheEnvironmentVariable}, default {DebianKernelPackage.DefaultCacheDirectory})") { paths };
+        var command = new Command("fetch", $"Fetch the Debian kernels pinned by the specs and specs/hosts into the cache (${DebCache.EnvironmentVariable}, default {DebCache.DefaultDirectory})") { paths };
         command.SetAction(async (parse, cancellation) =>
         {
             var result = SpecInputs.Compile(parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"]);

@@ -41,7 +41,7 @@ internal static class RunCommand
             {
                 Console.WriteLine($"{result.Name}: {ResultsJsonWriter.Status(result.Status)} ({result.Duration.TotalMilliseconds:0.0} ms){(result.Reason is null ? "" : $": {result.Reason}")}");
                 foreach (var check in result.Checks)
-                    Console.WriteLine($"  {ResultsJsonWriter.Status(check.Status),-7} {check.Name}: expected {check.Expected}; observed {check.Observed}");
+                    Console.WriteLine($"  {ResultsJsonWriter.Status(check.Status),-7} {check.Name}: expected {check.Expected}; observed {check.ObservedWithFigures}");
             }
             Console.WriteLine(report.CountsLine);
         }

@@ -3,6 +3,7 @@ using System.Text;
 using Vmspec.Abi.Kvm;
 using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
+using Vmspec.Cli.Report;
 using Vmspec.Cli.Results;
 using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
@@ -11,6 +12,7 @@ using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
 using Vmspec.Runtime.Host;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;
 
@@ -26,7 +28,8 @@ internal static class VerifyCommand
         var paths = new Argument<string[]>("path") { Description = "spec files or directories (default: specs)", Arity = ArgumentArity.ZeroOrMore };
         var spec = new Option<string?>("--spec") { Description = "only the cases whose name matches this glob, e.g. 'faults*'" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "cases run at once (on each host)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var results = new Option<string?>("--results") { Description = "directory to write results.json and junit.xml into" };
+        var results = new Option<string?>("--results") { Description = "directory to write results.json, junit.xml and report.html into" };
+        var htmlReport = new Option<string?>("--report") { Description = "write the self-contained HTML report to this file" };
         var junit = new Option<string?>("--junit") { Description = "write JUnit XML to this file" };
         var json = new Option<bool>("--json") { Description = "print results.json to standard output instead of the table" };
         var host = new Option<string?>("--host")
@@ -38,17 +41,20 @@ internal static class VerifyCommand
         var labTimeout = new Option<string>("--lab-timeout") { Description = "lab hosts: wall-clock limit of each lab run, boot included, e.g. 90s, 20m (0: none)", DefaultValueFactory = _ => "20m" };
         var command = new Command("verify", "Compile the specs and verify every case on this host's KVM or on host kernels in the lab")
         {
-            paths, spec, jobs, results, junit, json, host, accel, labTimeout,
+            paths, spec, jobs, results, junit, json, host, accel, labTimeout, htmlReport,
         };
         command.SetAction((parse, cancellation) => RunAsync(new VerifyOptions(
             parse.GetValue(paths) is { Length: > 0 } given ? given : ["specs"],
             parse.GetValue(spec), parse.GetValue(jobs), parse.GetValue(results), parse.GetValue(junit), parse.GetValue(json),
-            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!), cancellation));
+            parse.GetValue(host), parse.GetValue(accel)!, parse.GetValue(labTimeout)!) { ReportPath = parse.GetValue(htmlReport) }, cancellation));
         return command;
     }
 
     private sealed record VerifyOptions(string[] Paths, string? Glob, int Jobs, string? ResultsDirectory, string? JunitPath, bool Json,
-        string? Host, string Accel, string LabTimeout);
+        string? Host, string Accel, string LabTimeout)
+    {
+        public string? ReportPath { get; init; }
+    }
 
     private static async Task<int> RunAsync(VerifyOptions options, CancellationToken cancellation)
     {
@@ -134,7 +140,10 @@ internal static class VerifyCommand
         {
             AtomicFile.Write(Path.Combine(options.ResultsDirectory, "results.json"), ResultsJsonWriter.Write(report));
             AtomicFile.Write(Path.Combine(options.ResultsDirectory, "junit.xml"), JUnitWriter.Write(report));
+            AtomicFile.Write(Path.Combine(options.ResultsDirectory, "report.html"), HtmlReport.Render(report));
         }
+        if (options.ReportPath is not null)
+            AtomicFile.Write(options.ReportPath, HtmlReport.Render(report));
         if (options.JunitPath is not null)
             AtomicFile.Write(options.JunitPath, JUnitWriter.Write(report));
         if (options.Json)

@@ -80,7 +80,7 @@ internal static class JUnitWriter
                 var failed = result.Checks.Where(c => c.Status == Outcome.Failed).ToList();
                 xml.WriteStartElement("failure");
                 xml.WriteAttributeString("message", Text(result.Reason ?? $"{failed.Count} check(s) failed"));
-                xml.WriteString(Text(string.Join('\n', failed.Select(c => $"{c.Name}: expected {c.Expected}, observed {c.Observed}"))));
+                xml.WriteString(Text(string.Join('\n', failed.Select(c => $"{c.Name}: expected {c.Expected}, observed {c.ObservedWithFigures}"))));
                 xml.WriteEndElement();
                 break;
             case Outcome.Skipped:

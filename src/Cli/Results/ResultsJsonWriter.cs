@@ -7,7 +7,8 @@ namespace Vmspec.Cli.Results;
 /// <summary>
 /// results.json: <c>{"runs": [{"host": {...}, "summary": {...}, "cases": [...]}], "summary": {...}}</c>, one run per host
 /// (a run on this machine alone is a list of one), in host name order; per case name, status, checks, async #PF counts and
-/// duration. Everything but durationMs, bootMs and elapsedMs is deterministic for the same specs on the same hosts.
+/// duration; the evidence of <see cref="ResultsJsonEvidence"/>. Everything but durationMs, bootMs, elapsedMs and the events'
+/// timeUs is deterministic for the same specs on the same hosts.
 /// <see cref="ResultsJsonReader"/> reads it back.
 /// </summary>
 internal static class ResultsJsonWriter
@@ -32,6 +33,7 @@ internal static class ResultsJsonWriter
             }
             json.WriteEndArray();
             WriteSummary(json, report.Count(Outcome.Passed), report.Count(Outcome.Failed), report.Count(Outcome.Skipped));
+            ResultsJsonEvidence.WriteRules(json, report);
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
@@ -98,6 +100,9 @@ internal static class ResultsJsonWriter
             json.WriteString("status", Status(check.Status));
             json.WriteString("expected", check.Expected);
             json.WriteString("observed", check.Observed);
+            if (check.Figures is not null)
+                json.WriteString("figures", check.Figures);
+            ResultsJsonEvidence.WriteRuleIds(json, check.Rules);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -107,6 +112,7 @@ internal static class ResultsJsonWriter
         json.WriteNumber("wakeupAll", result.AsyncPf.WakeupAll);
         json.WriteEndObject();
         json.WriteNumber("durationMs", Milliseconds(result.Duration));
+        ResultsJsonEvidence.WriteEvents(json, result.Events);
         json.WriteEndObject();
     }
 

@@ -51,7 +51,7 @@ internal static class ResultTable
                 output.WriteLine();
                 output.WriteLine(report.Runs.Count == 1 ? $"FAILED {result.Name}" : $"FAILED {result.Name} on {run.Host.Name}");
                 foreach (var check in result.Checks.Where(c => c.Status == Outcome.Failed))
-                    output.WriteLine($"  {check.Name}: expected {check.Expected}; observed {check.Observed}");
+                    output.WriteLine($"  {check.Name}: expected {check.Expected}; observed {check.ObservedWithFigures}");
             }
         }
 

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
+using Vmspec.GuestKernels.Buffers;
+using Vmspec.Shared.Compression;
 using ZstdSharp;
 
 namespace Vmspec.GuestKernels.Compression;
@@ -88,8 +88,7 @@ public static class PayloadDecompressor
         }
         try
         {
-            using var pinned = compressed.Pin();
-            using var input = AsStream(compressed, pinned);
+            using var input = new ReadOnlyMemoryStream(compressed);
             using var decoder = OpenDecoder(kind, input);
             return ReadBounded(decoder, output, kind, source, progress);
         }
@@ -135,12 +134,6 @@ public static class PayloadDecompressor
 
     internal static KernelImageException TooLarge(CompressionKind kind, int limit, string source) =>
         new($"{source}: {kind.Name()} output exceeds the limit of {limit} bytes; refusing to decompress further");
-
-    /// <summary>A read-only stream over managed or (pinned) native memory, without copying it.</summary>
-    private static unsafe Stream AsStream(ReadOnlyMemory<byte> data, MemoryHandle pinned) =>
-        MemoryMarshal.TryGetArray(data, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new UnmanagedMemoryStream((byte*)pinned.Pointer, data.Length);
 
     private static string Hex(ReadOnlySpan<byte> data) =>
         data.IsEmpty ? "(nothing)" : Convert.ToHexString(data[..Math.Min(6, data.Length)]);

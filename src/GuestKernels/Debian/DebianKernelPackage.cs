@@ -1,163 +1,94 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using Vmspec.Shared.Debian;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.GuestKernels.Debian;
 
+/// <summary>A file taken out of a package.</summary>
+public sealed record DebMember(string Name, byte[] Contents);
+
 /// <summary>
-/// A kernel pinned by Debian package name, version and sha256: fetched with `apt-get download`
-/// into a cache directory, verified, and its ./boot/vmlinuz-* extracted without dpkg.
+/// A linux-image package pinned by name, version and sha256: fetched and verified through the shared .deb cache
+/// (<see cref="DebCache"/>), its ./boot/vmlinuz-* read without dpkg. Package errors are reported as
+/// <see cref="KernelImageException"/>s.
 /// </summary>
-public sealed partial record DebianKernelPackage
+public sealed record DebianKernelPackage
 {
-    public const string CacheEnvironmentVariable = "VMSPEC_CACHE";
+    /// <summary>vmlinuz files are ~10-15 MiB; a larger tar entry is refused rather than buffered.</summary>
+    public const long MaxVmlinuzSize = 256L << 20;
 
-    public string Name { get; }
-    public string Version { get; }
+    public DebianPin Pin { get; }
+    public string Name => Pin.Name;
+    public string Version => Pin.Version;
     /// <summary>Lower-case hex SHA-256 of the .deb.</summary>
-    public string Sha256 { get; }
-
-    public DebianKernelPackage(string name, string version, string sha256)
-    {
-        if (!PackageName().IsMatch(name))
-            throw new KernelImageException($"package name \"{name}\" is not a Debian package name");
-        if (!PackageVersion().IsMatch(version))
-            throw new KernelImageException($"package version \"{version}\" of {name} is not a Debian version");
-        if (!Sha256Hex().IsMatch(sha256))
-            throw new KernelImageException($"sha256 of {name}={version} must be 64 hex digits, got \"{sha256}\"");
-        Name = name;
-        Version = version;
-        Sha256 = sha256.ToLowerInvariant();
-    }
-
-    /// <summary>$VMSPEC_CACHE if set, else ~/.cache/vmspec/debs.</summary>
-    public static string DefaultCacheDirectory =>
-        ResolveCacheDirectory(Environment.GetEnvironmentVariable(CacheEnvironmentVariable),
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
-
-    internal static string ResolveCacheDirectory(string? variable, string home) =>
-        variable is { Length: > 0 } ? variable : System.IO.Path.Combine(home, ".cache", "vmspec", "debs");
-
+    public string Sha256 => Pin.Sha256;
     /// <summary>The command that fetches this package into the current directory.</summary>
-    public string FetchCommand => $"apt-get download {Name}={Version}";
+    public string FetchCommand => Pin.FetchCommand;
 
-    /// <summary>The cached .deb (apt-get's NAME_VERSION_ARCH.deb naming, ':' as %3a), or null if absent.</summary>
-    public string? FindCached(string? cacheDirectory = null)
-    {
-        string dir = cacheDirectory ?? DefaultCacheDirectory;
-        if (!Directory.Exists(dir))
-            return null;
-        var matches = Directory.GetFiles(dir, $"{Name}_{Version.Replace(":", "%3a", StringComparison.Ordinal)}_*.deb");
-        Array.Sort(matches, StringComparer.Ordinal);
-        return matches.Length > 0 ? matches[0] : null;
-    }
+    public DebianKernelPackage(string name, string version, string sha256) => Pin = Guard(() => new DebianPin(name, version, sha256));
 
-    /// <summary>Returns the verified cached .deb, downloading it first with apt-get if it is absent.</summary>
-    public async Task<string> FetchAsync(string? cacheDirectory = null, CancellationToken cancellationToken = default)
-    {
-        string dir = cacheDirectory ?? DefaultCacheDirectory;
-        if (FindCached(dir) is not { } path)
-        {
-            Directory.CreateDirectory(dir);
-            // Download into a private directory beside the cache and rename the finished file in, so a
-            // failed or interrupted download never leaves a file that looks cached.
-            string staging = System.IO.Path.Combine(dir, $".fetch-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(staging);
-            try
-            {
-                await RunAptGetDownloadAsync(staging, cancellationToken).ConfigureAwait(false);
-                string downloaded = Directory.GetFiles(staging, "*.deb") is [var single] ? single
-                    : throw new KernelImageException($"`{FetchCommand}` did not produce exactly one .deb");
-                // Checked before the rename: a .deb with the wrong hash must not sit in the cache looking fetched.
-                Verify(downloaded);
-                path = System.IO.Path.Combine(dir, System.IO.Path.GetFileName(downloaded));
-                File.Move(downloaded, path, overwrite: true);
-                return path;
-            }
-            finally
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-        Verify(path);
-        return path;
-    }
+    /// <summary>The cached .deb, or null if absent; <paramref name="cacheDirectory"/> defaults to <see cref="DebCache.DefaultDirectory"/>.</summary>
+    public string? FindCached(string? cacheDirectory = null) => new DebCache(cacheDirectory ?? DebCache.DefaultDirectory).FindCached(Pin);
+
+    /// <summary>Returns the verified cached .deb, downloading it first (progress on standard error) if it is absent.</summary>
+    public Task<string> FetchAsync(string? cacheDirectory = null, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => new DebCache(cacheDirectory ?? DebCache.DefaultDirectory).FetchAsync(Pin, DownloadProgress.ToStandardError, cancellationToken));
 
     /// <summary>Throws unless the file's SHA-256 is the pinned one.</summary>
-    public void Verify(string debPath)
-    {
-        if (!File.Exists(debPath))
-            throw new KernelImageException($"{debPath}: missing; fetch it with `{FetchCommand}`");
-        string actual;
-        using (var stream = File.OpenRead(debPath))
-            actual = Convert.ToHexStringLower(SHA256.HashData(stream));
-        if (actual != Sha256)
-            throw new KernelImageException($"{debPath}: sha256 is {actual}, expected {Sha256} for {Name}={Version}");
-    }
+    public void Verify(string debPath) => Guard(() => DebCache.Verify(Pin, debPath));
 
-    /// <summary>Verifies the .deb, then writes its ./boot/vmlinuz-* to <paramref name="outputPath"/> (temp file, then rename).</summary>
+    /// <summary>Verifies the .deb, then writes its ./boot/vmlinuz-* to <paramref name="outputPath"/> atomically; returns its path in the package.</summary>
     public string ExtractVmlinuz(string debPath, string outputPath)
     {
         Verify(debPath);
-        var member = DebArchive.ReadVmlinuz(File.ReadAllBytes(debPath), debPath);
-        string temp = outputPath + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllBytes(temp, member.Contents);
-            File.Move(temp, outputPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        var member = ReadVmlinuz(File.ReadAllBytes(debPath), debPath);
+        AtomicFile.Write(outputPath, member.Contents);
         return member.Name;
     }
 
-    private async Task RunAptGetDownloadAsync(string workingDirectory, CancellationToken cancellationToken)
+    /// <summary>The first regular file ./boot/vmlinuz-* of the package.</summary>
+    public static DebMember ReadVmlinuz(byte[] deb, string source)
     {
-        var start = new ProcessStartInfo("apt-get")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("download");
-        start.ArgumentList.Add($"{Name}={Version}");
-        Process process;
+        DebMember? found = null;
+        Guard(() => DebArchive.ForEachFile(new MemoryStream(deb, writable: false), source,
+            static path => path.StartsWith("boot/vmlinuz-", StringComparison.Ordinal), (name, length, data) =>
+            {
+                if (length > MaxVmlinuzSize)
+                    throw new KernelImageException($"{source}: {name} is {length} bytes, more than the {MaxVmlinuzSize}-byte limit");
+                var contents = new byte[length];
+                data.ReadExactly(contents);
+                found = new DebMember(name, contents);
+                return false;
+            }));
+        return found ?? throw new KernelImageException($"{source}: no ./boot/vmlinuz-* file in the package");
+    }
+
+    private static void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return 0;
+    });
+
+    private static T Guard<T>(Func<T> action)
+    {
         try
         {
-            process = Process.Start(start) ?? throw new KernelImageException($"`{FetchCommand}` did not start");
+            return action();
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (DebianPackageException e)
         {
-            throw new KernelImageException($"`{FetchCommand}` could not run: {e.Message}", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-                throw new KernelImageException($"`{FetchCommand}` failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+            throw new KernelImageException(e.Message, e);
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
-    private static partial Regex PackageName();
-
-    [GeneratedRegex("^[0-9][A-Za-z0-9.+~:-]*$")]
-    private static partial Regex PackageVersion();
-
-    [GeneratedRegex("^[0-9A-Fa-f]{64}$")]
-    private static partial Regex Sha256Hex();
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (DebianPackageException e)
+        {
+            throw new KernelImageException(e.Message, e);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Model;
 
@@ -53,7 +54,7 @@ public static class ImageAssembler
             throw new ImageBuildException($"{relative}: the Debian lock file changed after the image definition was compiled (sha256 {actual}, compiled against {plan.Base.DebianLockSha256}); compile the image again");
         }
 
-        var lockFile = DebianLockFile.Parse(bytes, relative);
+        var lockFile = DebianPackageLayer.Guard(() => DebianLockFile.Parse(bytes, relative));
         var selected = new List<DebianPackage>();
         foreach (var name in plan.Base.Packages)
         {
@@ -64,7 +65,7 @@ public static class ImageAssembler
         // Unpacking the packages is most of a build's work: the layer cache finds the blob by the packages' hashes instead.
         var packages = new DebianLockFile(selected);
         return new ImageLayer("debian: " + string.Join(", ", selected), DebianPackageLayer.InputKey(packages),
-            () => DebianPackageLayer.Build(packages, inputs.DebCacheDirectory, inputs.Apt));
+            () => DebianPackageLayer.Build(packages, inputs.Debs));
     }
 
     private static ImageLayer VmspecLayer(ImagePlan plan, string root)

@@ -1,3 +1,5 @@
+using Vmspec.Shared.Debian;
+
 namespace Vmspec.Images;
 
 /// <summary>What an image needs besides its compiled plan: where the repository is and the build's provenance.</summary>
@@ -5,12 +7,10 @@ namespace Vmspec.Images;
 /// <param name="SourceDateEpoch">the one time stamp of every file and "created" field (see <see cref="SourceDateEpoch"/>)</param>
 /// <param name="Revision">the commit the image is built from (org.opencontainers.image.revision), or null</param>
 /// <param name="Source">where that commit can be fetched (org.opencontainers.image.source), or null</param>
-/// <param name="DebCacheDirectory">where pinned .deb files are kept; shared between checkouts, each file is sha256-checked</param>
-/// <param name="Apt">downloads .deb files that are not cached yet</param>
+/// <param name="Debs">where pinned .deb files are kept and downloaded; shared between checkouts, each file is sha256-checked</param>
 public sealed record ImageAssemblyInputs(
     string RepositoryRoot,
     long SourceDateEpoch,
     string? Revision,
     string? Source,
-    string DebCacheDirectory,
-    AptClient Apt);
+    DebCache Debs);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Images;
 

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
-using System.IO.Compression;
-using SharpCompress.Compressors.Xz;
-using ZstdSharp;
+using Vmspec.Shared.Debian;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Images;
 
@@ -25,13 +24,13 @@ public static class DebianPackageLayer
         + string.Concat(lockFile.Packages.Select(static p => $"{p.Filename} {p.Sha256}\n"))
         + "exclude " + string.Join(' ', excludedPrefixes ?? DefaultExcludedPrefixes);
 
-    public static IReadOnlyList<LayerEntry> Build(DebianLockFile lockFile, string cacheDirectory, AptClient apt, IReadOnlyList<string>? excludedPrefixes = null)
+    public static IReadOnlyList<LayerEntry> Build(DebianLockFile lockFile, DebCache debs, IReadOnlyList<string>? excludedPrefixes = null)
     {
-        Directory.CreateDirectory(cacheDirectory);
         var entries = new List<LayerEntry>();
         foreach (var package in lockFile.Packages)
         {
-            var deb = Fetch(package, cacheDirectory, apt);
+            // The layer's build runs synchronously inside the OCI writer; nothing here has a synchronization context.
+            var deb = Guard(() => debs.FetchAsync(package.Pin, DownloadProgress.ToStandardError).GetAwaiter().GetResult());
             using var stream = File.OpenRead(deb);
             entries.AddRange(Extract(stream, package.ToString(), excludedPrefixes ?? DefaultExcludedPrefixes));
         }
@@ -39,112 +38,80 @@ public static class DebianPackageLayer
         return entries;
     }
 
-    /// <summary>Returns the cached .deb, downloading it when absent; a file whose sha256 is not the lock's is refused.</summary>
-    public static string Fetch(DebianPackage package, string cacheDirectory, AptClient apt)
-    {
-        var cached = Path.Combine(cacheDirectory, package.Filename);
-        if (File.Exists(cached) && Digest.OfFile(cached).Hex == package.Sha256)
-        {
-            return cached;
-        }
-
-        var downloads = Directory.CreateTempSubdirectory("vmspec-apt-").FullName;
-        try
-        {
-            var downloaded = apt.Download(package, downloads);
-            var actual = Digest.OfFile(downloaded).Hex;
-            if (actual != package.Sha256)
-            {
-                throw new ImageBuildException($"{package}: downloaded {package.Filename} has sha256 {actual}, but the lock file pins {package.Sha256}");
-            }
-
-            File.Move(downloaded, cached, overwrite: true);
-            return cached;
-        }
-        finally
-        {
-            Directory.Delete(downloads, recursive: true);
-        }
-    }
-
     /// <summary>Layer entries of a .deb's data.tar.{xz,zst,gz} (or plain data.tar).</summary>
     public static IReadOnlyList<LayerEntry> Extract(Stream deb, string source, IReadOnlyList<string> excludedPrefixes)
     {
-        List<LayerEntry>? entries = null;
-        ArArchive.ForEachMember(deb, source, (name, member) =>
-        {
-            if (!name.StartsWith("data.tar", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            using var tar = Decompress(name, member, source);
-            entries = ReadTar(tar, source, excludedPrefixes);
-            return true;
-        });
-        return entries ?? throw new ImageBuildException($"{source}: the .deb has no data.tar member");
+        var reader = new EntryReader(source, excludedPrefixes);
+        Guard(() => DebArchive.ForEachEntry(deb, source, reader.Add));
+        return reader.Entries;
     }
 
-    private static Stream Decompress(string member, Stream content, string source) => Path.GetExtension(member) switch
+    /// <summary>Runs <paramref name="action"/>, reporting a bad package, lock file or download as an image build error
+    /// (a <see cref="PackageNotServedException"/> stays its inner exception).</summary>
+    internal static T Guard<T>(Func<T> action)
     {
-        ".xz" => new XZStream(content),
-        ".zst" => new DecompressionStream(content),
-        ".gz" => new GZipStream(content, CompressionMode.Decompress),
-        ".tar" => content,
-        _ => throw new ImageBuildException($"{source}: unsupported data member '{member}'"),
-    };
-
-    private static List<LayerEntry> ReadTar(Stream tar, string source, IReadOnlyList<string> excludedPrefixes)
-    {
-        var entries = new List<LayerEntry>();
-        var contents = new Dictionary<string, (byte[] Bytes, bool Executable)>(StringComparer.Ordinal);
         try
         {
-            using var reader = new TarReader(tar);
-            while (reader.GetNextEntry() is { } entry)
-            {
-                var path = entry.Name.TrimStart('.').Trim('/');
-                if (path.Length == 0 || excludedPrefixes.Any(p => (path + "/").StartsWith(p, StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                var executable = (entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
-                switch (entry.EntryType)
-                {
-                    case TarEntryType.Directory:
-                        entries.Add(LayerEntry.Directory(path));
-                        break;
-                    case TarEntryType.SymbolicLink:
-                        entries.Add(LayerEntry.Symlink(path, entry.LinkName));
-                        break;
-                    case TarEntryType.HardLink:
-                        // Stored as a copy: layers keep no inode identity, and the target may be excluded.
-                        var target = entry.LinkName.TrimStart('.').Trim('/');
-                        var (bytes, targetExecutable) = contents.TryGetValue(target, out var found)
-                            ? found
-                            : throw new ImageBuildException($"{source}: hard link '{path}' points to '{target}', which comes later or not at all");
-                        entries.Add(LayerEntry.File(path, bytes, targetExecutable));
-                        break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        using (var buffer = new MemoryStream())
-                        {
-                            entry.DataStream?.CopyTo(buffer);
-                            contents[path] = (buffer.ToArray(), executable);
-                            entries.Add(LayerEntry.File(path, contents[path].Bytes, executable));
-                        }
-
-                        break;
-                    default:
-                        throw new ImageBuildException($"{source}: '{path}' is a {entry.EntryType} entry, which a layer cannot hold");
-                }
-            }
+            return action();
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or SharpCompress.Common.ArchiveException or ZstdException)
+        catch (DebianPackageException e)
         {
-            throw new ImageBuildException($"{source}: corrupt data.tar: {e.Message}", e);
+            throw new ImageBuildException(e.Message, e);
         }
+    }
 
-        return entries;
+    private static void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return 0;
+    });
+
+    /// <summary>Turns data.tar entries into layer entries: documentation left out, hard links stored as copies.</summary>
+    private sealed class EntryReader(string source, IReadOnlyList<string> excludedPrefixes)
+    {
+        private readonly Dictionary<string, (byte[] Bytes, bool Executable)> _contents = new(StringComparer.Ordinal);
+
+        public List<LayerEntry> Entries { get; } = [];
+
+        public bool Add(TarEntry entry)
+        {
+            var path = entry.Name.TrimStart('.').Trim('/');
+            if (path.Length == 0 || excludedPrefixes.Any(p => (path + "/").StartsWith(p, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            var executable = (entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Entries.Add(LayerEntry.Directory(path));
+                    break;
+                case TarEntryType.SymbolicLink:
+                    Entries.Add(LayerEntry.Symlink(path, entry.LinkName));
+                    break;
+                case TarEntryType.HardLink:
+                    // Stored as a copy: layers keep no inode identity, and the target may be excluded.
+                    var target = entry.LinkName.TrimStart('.').Trim('/');
+                    var (bytes, targetExecutable) = _contents.TryGetValue(target, out var found)
+                        ? found
+                        : throw new ImageBuildException($"{source}: hard link '{path}' points to '{target}', which comes later or not at all");
+                    Entries.Add(LayerEntry.File(path, bytes, targetExecutable));
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    using (var buffer = new MemoryStream())
+                    {
+                        entry.DataStream?.CopyTo(buffer);
+                        _contents[path] = (buffer.ToArray(), executable);
+                        Entries.Add(LayerEntry.File(path, _contents[path].Bytes, executable));
+                    }
+
+                    break;
+                default:
+                    throw new ImageBuildException($"{source}: '{path}' is a {entry.EntryType} entry, which a layer cannot hold");
+            }
+
+            return true;
+        }
     }
 }

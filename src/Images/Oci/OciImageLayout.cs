@@ -1,3 +1,5 @@
+using Vmspec.Shared.Io;
+
 namespace Vmspec.Images;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Lab.Modules;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.Lab.Kernels;
 
@@ -15,7 +16,7 @@ public static class DebianLabKernels
     public static async Task<LabKernel> PrepareAsync(string name, DebianKernelPackage package, string? cacheDirectory = null,
         Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        string debs = cacheDirectory ?? DebianKernelPackage.DefaultCacheDirectory;
+        string debs = cacheDirectory ?? DebCache.DefaultDirectory;
         string unpacked = Path.Combine(debs, "lab", $"{package.Name}_{package.Version.Replace(':', '%')}");
         if (!File.Exists(Path.Combine(unpacked, ReadyMarker)))
         {
@@ -43,14 +44,17 @@ public static class DebianLabKernels
         Directory.CreateDirectory(staging);
         try
         {
-            DebArchive.ForEachFile(File.ReadAllBytes(deb), deb, IsWanted, (path, _, data) =>
+            using (var package = File.OpenRead(deb))
             {
-                string target = Path.Combine(staging, path.StartsWith("boot/", StringComparison.Ordinal) ? "vmlinuz" : path);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                using var file = File.Create(target);
-                data.CopyTo(file);
-                return true;
-            });
+                DebArchive.ForEachFile(package, deb, IsWanted, (path, _, data) =>
+                {
+                    string target = Path.Combine(staging, path.StartsWith("boot/", StringComparison.Ordinal) ? "vmlinuz" : path);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    using var file = File.Create(target);
+                    data.CopyTo(file);
+                    return true;
+                });
+            }
             if (!File.Exists(Path.Combine(staging, "vmlinuz")))
                 throw new LabException($"{deb}: no boot/vmlinuz-* in the package: not a linux-image package");
             string vmlinuz = Path.Combine(staging, "vmlinuz");
@@ -63,7 +67,7 @@ public static class DebianLabKernels
                 Directory.Delete(destination, recursive: true);
             Directory.Move(staging, destination);
         }
-        catch (KernelImageException e)
+        catch (Exception e) when (e is KernelImageException or DebianPackageException)
         {
             throw new LabException(e.Message, e);
         }

@@ -74,7 +74,7 @@ public static class CaseRunner
         var counts = program.SpeaksAsyncPf ? observed.Counts : AsyncPfCounts.None;
         var pairing = TokenPairing.Analyze(observed.NotPresents, observed.Interrupts);
         checks.AddRange(ExpectationChecks.Compare(plan.Expect.For(flavour), flavour, counts, pairing, observed.Interrupts, canaryIntact));
-        return Finish(plan, program, checks, counts, clock);
+        return Finish(plan, program, checks, counts, clock) with { Events = program.Traced ? CaseEvents.Collect(run, record) : [] };
     }
 
     private static (Check Check, bool? Intact) CanaryCheck(AbiCanary canary, Vm vm)

@@ -29,7 +29,17 @@ internal sealed class TraceFs : IDisposable
                 return new TraceFs(candidate, mountedByUs: false);
             }
         }
-        var privateMount = Directory.CreateTempSubdirectory("vmspec-tracefs-").FullName;
+        string privateMount;
+        try
+        {
+            privateMount = Directory.CreateTempSubdirectory("vmspec-tracefs-").FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only root without /tmp (the verification image) has nowhere to mount it.
+            unavailableReason = $"tracefs is not mounted and there is no temp directory to mount it on ({e.Message})";
+            return null;
+        }
         var (exitCode, error) = RunTool("mount", ["-t", "tracefs", "nodev", privateMount]);
         if (exitCode == 0 && Directory.Exists(Path.Combine(privateMount, "instances")))
         {

@@ -168,11 +168,11 @@ public static class AsyncPfChecks
         if (fault is { Released: { } releasedAt } r && r.Resolution == UserfaultResolution.Released)
             figures.Add($"page resolved {(r.Resolved - releasedAt).TotalMilliseconds:0.000} ms after the release");
         string observed = problems.Count == 0
-            ? $"released page {page} with IF=1 while the host held it missing; its page-ready ended the wait ({string.Join(", ", figures)})"
-            : $"{string.Join("; ", problems)} ({string.Join(", ", figures)})";
+            ? $"released page {page} with IF=1 while the host held it missing; its page-ready ended the wait"
+            : string.Join("; ", problems);
         return new Check($"page {page}: guest kept running while it waited (handshake)", problems.Count == 0 ? Outcome.Passed : Outcome.Failed,
             "with IF=1 after its 'page not present' the guest released the page the host kept missing until then; its page-ready ended the wait",
-            observed);
+            observed, string.Join(", ", figures));
     }
 
     private static string Seconds(TimeSpan? bound) => bound is { } b ? $"{b.TotalSeconds:0.###} s" : "(no)";

@@ -62,7 +62,7 @@ public static class MsrProtocolChecks
         if (!passed)
             seen = $"{seen}; {access} with CPUID 0x40000001 EAX 0x{host.PvFeatures:x} [{string.Join(' ', KvmPvFeatures.Names(host.PvFeatures))}], "
                 + $"enforcement {(host.Enforced ? "on" : "off")}: expected {outcome}, observed {observed?.Outcome ?? "no report"}";
-        return new Check(name, passed ? Outcome.Passed : Outcome.Failed, expected, seen);
+        return new Check(name, passed ? Outcome.Passed : Outcome.Failed, expected, seen) { Rules = prediction.Because };
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Vmspec.Runtime.AsyncPf.Oracle;
+
 namespace Vmspec.Runtime.AsyncPf.Verification;
 
 public enum Outcome
@@ -7,9 +9,17 @@ public enum Outcome
     Skipped,
 }
 
-/// <summary>One expectation compared with what the guest and the host observed.</summary>
-public sealed record Check(string Name, Outcome Status, string Expected, string Observed)
+/// <summary>
+/// One expectation compared with what the guest and the host observed. Figures (latencies, spin counts) are shown
+/// beside the verdict, never part of it: they differ run to run, the rest of a check does not.
+/// </summary>
+public sealed record Check(string Name, Outcome Status, string Expected, string Observed, string? Figures = null)
 {
+    /// <summary>What was observed, with the figures in brackets when there are any.</summary>
+    public string ObservedWithFigures => Figures is null ? Observed : $"{Observed} [{Figures}]";
+    /// <summary>The oracle's rules behind <see cref="Expected"/>, when the oracle judged this check.</summary>
+    public IReadOnlyList<HostRule> Rules { get; init; } = [];
+
     public static Check Compare<T>(string name, T expected, T observed) =>
         new(name, EqualityComparer<T>.Default.Equals(expected, observed) ? Outcome.Passed : Outcome.Failed,
             Format(expected), Format(observed));
@@ -41,6 +51,9 @@ public sealed record CaseResult(
     TimeSpan Duration,
     string? Reason = null)
 {
+    /// <summary>A fault case's tokens on its time axis (<see cref="CaseEvents"/>); empty for other cases.</summary>
+    public IReadOnlyList<CaseEvent> Events { get; init; } = [];
+
     /// <summary>Failed if any check failed; skipped only if nothing was checked and a check skipped.</summary>
     public static Outcome Summarize(IReadOnlyList<Check> checks) =>
         checks.Any(c => c.Status == Outcome.Failed) ? Outcome.Failed

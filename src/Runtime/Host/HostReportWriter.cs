@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Vmspec.Abi.Kvm;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Runtime.Host;
 
@@ -43,18 +44,6 @@ public static class HostReportWriter
         return s.ToString();
     }
 
-    /// <summary>Writes to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
-    public static void WriteJsonFile(HostReport report, string path)
-    {
-        string temp = path + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, ToJson(report));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp); // a failed write leaves no stray temp file; after the rename there is none
-        }
-    }
+    /// <summary>Writes the report as JSON, atomically.</summary>
+    public static void WriteJsonFile(HostReport report, string path) => AtomicFile.Write(path, ToJson(report));
 }

@@ -17,6 +17,12 @@ public sealed record RunResult(
 {
     public bool Succeeded => Verdict == RunVerdict.Completed;
 
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> at the exit that delivered each of <see cref="Events"/>
+    /// (CLOCK_MONOTONIC on Linux, the clock a trace instance set to <c>mono</c> stamps with); empty when not recorded.
+    /// </summary>
+    public IReadOnlyList<long> EventTimestamps { get; init; } = [];
+
     public IEnumerable<GuestReport> Reports => Events.OfType<GuestReport>();
 
     public string Format() =>

@@ -21,6 +21,7 @@ public static class VcpuRunner
     {
         devices ??= [];
         var events = new List<GuestEvent>();
+        var eventTimes = new List<long>();
         var decoder = new ReportPortDecoder();
         var clock = Stopwatch.StartNew();
         int exits = 0;
@@ -43,7 +44,9 @@ public static class VcpuRunner
                     outcome = (RunVerdict.UnexpectedExit, $"KVM_RUN failed: {ErrnoNames.Name(errno)}");
                     break;
                 }
-                if (Dispatch(vcpu, decoder, devices, userfaultSlot, events) is { } verdict)
+                var dispatched = Dispatch(vcpu, decoder, devices, userfaultSlot, events);
+                StampNewEvents(events, eventTimes);
+                if (dispatched is { } verdict)
                 {
                     outcome = verdict;
                     break;
@@ -58,7 +61,17 @@ public static class VcpuRunner
             unavailable = ResetByShutdownIntercept(vcpu);
         else if (outcome.Verdict != RunVerdict.Completed)
             snapshot = Snapshot(vcpu, memory, layout);
-        return new RunResult(outcome.Verdict, outcome.Detail, events, snapshot, clock.Elapsed, exits, unavailable);
+        return new RunResult(outcome.Verdict, outcome.Detail, events, snapshot, clock.Elapsed, exits, unavailable) { EventTimestamps = eventTimes };
+    }
+
+    /// <summary>The exit that produced an event is when the host learned of it: one timestamp per event, in order.</summary>
+    private static void StampNewEvents(List<GuestEvent> events, List<long> eventTimes)
+    {
+        if (eventTimes.Count == events.Count)
+            return;
+        long now = Stopwatch.GetTimestamp();
+        while (eventTimes.Count < events.Count)
+            eventTimes.Add(now);
     }
 
     /// <summary>

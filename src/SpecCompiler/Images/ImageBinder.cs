@@ -1,4 +1,5 @@
 using Vmspec.Plans;
+using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
@@ -72,9 +73,14 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             Error(lockNode, "image.base.debianLock", $"cannot read '{relative}': {e.Message}");
             return null;
         }
-        if (DebianLockFile.PackageNames(bytes, out var problem) is not { } pinned)
+        HashSet<string> pinned;
+        try
         {
-            Error(lockNode, "image.base.debianLock", $"'{relative}' {problem}");
+            pinned = DebianLockFile.Parse(bytes, relative).Packages.Select(static p => p.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (DebianPackageException e)
+        {
+            Error(lockNode, "image.base.debianLock", e.Message);
             return null;
         }
 

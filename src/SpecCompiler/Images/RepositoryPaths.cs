@@ -2,24 +2,13 @@ namespace Vmspec.SpecCompiler.Images;
 
 /// <summary>
 /// Image plans name files relative to the repository root (with '/'), so they do not depend on
-/// where the repository is checked out. The root is the nearest directory holding vmspec.slnx.
+/// where the repository is checked out. The root is found by <see cref="Shared.Io.RepositoryRoot"/>.
 /// </summary>
 internal sealed class RepositoryPaths(string root)
 {
-    public const string Marker = "vmspec.slnx";
     public const string SpecsDirectory = "specs";
 
     public string Root { get; } = Path.GetFullPath(root);
-
-    public static string? Find(string startFile)
-    {
-        for (var dir = Path.GetDirectoryName(Path.GetFullPath(startFile)); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Join(dir, Marker)))
-                return dir;
-        }
-        return null;
-    }
 
     /// <summary>The repository-relative path of <paramref name="fullPath"/>, or null when it lies outside the repository.</summary>
     public string? Relative(string fullPath)

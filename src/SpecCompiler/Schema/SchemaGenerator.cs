@@ -1,3 +1,4 @@
+using Vmspec.Shared.Io;
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Plan;
 using Vmspec.SpecCompiler.Shapes;
@@ -18,13 +19,13 @@ public static class SchemaGenerator
     public const string HostFileName = "vmspec-host-v1.schema.json";
 
     /// <summary>Writes the spec schema to <paramref name="path"/> through a temp file and a rename.</summary>
-    public static void WriteTo(string path) => WriteAtomically(path, Generate());
+    public static void WriteTo(string path) => AtomicFile.Write(path, Generate());
 
     /// <summary>Writes the image definition schema to <paramref name="path"/> through a temp file and a rename.</summary>
-    public static void WriteImageTo(string path) => WriteAtomically(path, GenerateImage());
+    public static void WriteImageTo(string path) => AtomicFile.Write(path, GenerateImage());
 
     /// <summary>Writes the host kernel schema to <paramref name="path"/> through a temp file and a rename.</summary>
-    public static void WriteHostTo(string path) => WriteAtomically(path, GenerateHost());
+    public static void WriteHostTo(string path) => AtomicFile.Write(path, GenerateHost());
 
     public static byte[] Generate()
     {
@@ -63,19 +64,6 @@ public static class SchemaGenerator
 
     private const string DraftUri = "https://json-schema.org/draft/2020-12/schema";
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temp = $"{path}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp); // a failed write leaves no stray temp file; after the rename there is none
-        }
-    }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (object)v));
 

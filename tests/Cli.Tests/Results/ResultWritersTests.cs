@@ -112,6 +112,19 @@ public class ResultWritersTests
         Assert.Equal(ResultsJsonWriter.Write(TwoHosts), ResultsJsonWriter.Write(TwoHosts));
 
     [Fact]
+    public void FiguresAreWrittenBesideTheObservationAndReadBack()
+    {
+        var check = new Check("page 0: guest kept running", Outcome.Passed, "released", "released page 0", "3 spin iteration(s)");
+        var report = new VerifyReport([Native with { Cases = [Native.Cases[1] with { Checks = [check] }] }]);
+        var bytes = ResultsJsonWriter.Write(report);
+
+        var written = JsonDocument.Parse(bytes).RootElement.GetProperty("runs")[0].GetProperty("cases")[0].GetProperty("checks")[0];
+        Assert.Equal("released page 0", written.GetProperty("observed").GetString());
+        Assert.Equal("3 spin iteration(s)", written.GetProperty("figures").GetString());
+        Assert.Equal(check, Assert.Single(ResultsJsonReader.Read(bytes).Runs[0].Cases[0].Checks));
+    }
+
+    [Fact]
     public void ResultsJsonOfTwoHostsReadsBackToTheSameReportAndBytes()
     {
         var report = new VerifyReport([FailedLab, Lab, Native]);

@@ -5,6 +5,7 @@ using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -22,7 +23,7 @@ public class LinuxProgramTests
         var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);
         if (package.FindCached() is null)
         {
-            Assert.Skip($"{kernel.Package}={kernel.Version} is not in {DebianKernelPackage.DefaultCacheDirectory}; fetch it with ./build.sh FetchKernels");
+            Assert.Skip($"{kernel.Package}={kernel.Version} is not in {DebCache.DefaultDirectory}; fetch it with ./build.sh FetchKernels");
             return;
         }
         var host = HostProbe.Probe();

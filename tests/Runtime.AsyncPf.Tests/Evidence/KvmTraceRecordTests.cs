@@ -29,6 +29,26 @@ public class KvmTraceRecordTests
     }
 
     [Fact]
+    public void KeepsEachEventsTimeAndCountsOnlyAckWritesOfKvmMsr()
+    {
+        string[] trace =
+        [
+            "          vmspec-4242    [001] ..... 1201.000101: kvm_async_pf_not_present: token 0x1000 gva 0x400000",
+            "          vmspec-4242    [001] ..... 1201.001000: kvm_async_pf_ready: token 0x1000 gva 0x400000",
+            "          vmspec-4242    [001] ..... 1201.001070: kvm_msr: msr_write 4b564d07 = 0x1",
+            "          vmspec-4242    [001] ..... 1201.001080: kvm_msr: msr_write 4b564d02 = 0x6009",
+            "          vmspec-4242    [001] ..... 1201.001090: kvm_msr: msr_read 4b564d07 = 0x0",
+        ];
+        var record = KvmTraceRecord.Parse(trace);
+        Assert.Equal(1, record.Count(KvmTraceSession.MsrEvent));
+        Assert.Equal(
+            [new KvmTraceEvent("kvm_async_pf_not_present", 1201.000101, 0x1000), new KvmTraceEvent("kvm_async_pf_ready", 1201.001, 0x1000),
+             new KvmTraceEvent(KvmTraceSession.MsrEvent, 1201.00107, null)],
+            record.Timeline);
+        Assert.False(record.MonotonicClock);
+    }
+
+    [Fact]
     public void IgnoresOtherEventsAndComments() =>
         Assert.All(KvmTraceRecord.Parse(["# kvm_async_pf_ready: token 0x1", "  x-1 [000] 1.0: kvm_exit: reason HLT"]).Counts.Values,
             count => Assert.Equal(0, count));

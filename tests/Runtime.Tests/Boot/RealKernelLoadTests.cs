@@ -3,6 +3,7 @@ using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Runtime.Boot;
+using Vmspec.Shared.Debian;
 
 namespace Vmspec.Runtime.Tests.Boot;
 
@@ -21,9 +22,9 @@ public sealed class RealKernelLoadTests
         DebianKernelPackage package = which == "6.1" ? Cloud61 : Cloud612;
         string? path = package.FindCached();
         if (path is null)
-            Assert.Skip($"{package.Name}={package.Version} is not in {DebianKernelPackage.DefaultCacheDirectory}; fetch it with: {package.FetchCommand}");
+            Assert.Skip($"{package.Name}={package.Version} is not in {DebCache.DefaultDirectory}; fetch it with: {package.FetchCommand}");
         package.Verify(path);
-        return DebArchive.ReadVmlinuz(File.ReadAllBytes(path), path).Contents;
+        return DebianKernelPackage.ReadVmlinuz(File.ReadAllBytes(path), path).Contents;
     }
 
     [Theory]

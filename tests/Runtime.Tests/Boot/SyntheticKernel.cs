@@ -2,13 +2,14 @@ using System.Buffers.Binary;
 using System.Text;
 using Iced.Intel;
 using Vmspec.GuestKernels.Boot;
+using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Devices;
 using static Iced.Intel.AssemblerRegisters;
 
-namespace Vmspec.Runtime.Boot;
+namespace Vmspec.Runtime.Tests.Boot;
 
 /// <summary>What the synthetic kernel expects the loader to have given it.</summary>
-public sealed record SyntheticKernelExpectations(string CommandLine, ulong RamSize, ReadOnlyMemory<byte> Initramfs);
+internal sealed record SyntheticKernelExpectations(string CommandLine, ulong RamSize, ReadOnlyMemory<byte> Initramfs);
 
 /// <summary>
 /// A valid bzImage (boot protocol 2.15) for loader tests: its 64-bit entry (load address + 0x200) checks what Linux
@@ -16,7 +17,7 @@ public sealed record SyntheticKernelExpectations(string CommandLine, ulong RamSi
 /// initramfs bytes (FNV-1a) — prints "check NAME ok" or "check NAME FAILED" per check on the 16550 at 0x3F8, then
 /// pulses the reset line through the i8042. The code is position-independent (RIP-relative), as relocation requires.
 /// </summary>
-public static class SyntheticKernel
+internal static class SyntheticKernel
 {
     public const int SetupSects = 4;
     public const ushort Protocol = 0x020F;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using SharpCompress.Compressors.LZMA;
 using Crc32 = System.IO.Hashing.Crc32;
 
-namespace Vmspec.GuestKernels.Compression;
+namespace Vmspec.Shared.Compression;
 
 /// <summary>
 /// Decodes the .xz container (https://tukaani.org/xz/xz-file-format.txt): streams, blocks, checks, index
@@ -19,7 +19,7 @@ namespace Vmspec.GuestKernels.Compression;
 /// The input stream is left open. After a stream's footer the decoder reads on: stream padding and further streams
 /// are decoded (as xz-utils does), anything else is an error; a kernel payload is handed in without its size trailer.
 /// </remarks>
-internal sealed class XzDecoderStream : Stream
+public sealed class XzDecoderStream : Stream
 {
     private const int BufferSize = 256 << 10;
     private const ulong LzmaFilterId = 0x21;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Vmspec.GuestKernels.Compression;
+namespace Vmspec.Shared.Compression;
 
 /// <summary>
 /// The xz x86 BCJ decoder (filter ID 0x04; what the kernel's scripts/xz_wrap.sh puts before LZMA2 as `--x86`):

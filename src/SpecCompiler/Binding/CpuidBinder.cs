@@ -1,7 +1,6 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Abi.X86;
 using Vmspec.Plans;
-using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;

@@ -1,6 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
-using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;

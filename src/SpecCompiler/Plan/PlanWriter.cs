@@ -1,6 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
-using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.SpecCompiler.Plan;
 

@@ -1,4 +1,4 @@
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler;
 

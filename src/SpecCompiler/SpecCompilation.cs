@@ -1,8 +1,8 @@
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Binding;
 using Vmspec.SpecCompiler.Composition;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Plan;
 using Vmspec.SpecCompiler.Shapes;
 using Vmspec.SpecCompiler.Syntax;
@@ -35,20 +35,17 @@ public static class SpecCompilation
 
         var diagnostics = new DiagnosticBag();
         var cases = new List<CompiledCase>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new CaseNames();
         foreach (var file in files)
         {
             var result = CompileFile(file);
             diagnostics.AddRange(result.Diagnostics);
             foreach (var compiled in result.Cases)
             {
-                if (names.TryGetValue(compiled.Name, out var first))
-                    diagnostics.Add(new SourceLocation(file, 1, 1), "metadata.name", $"case '{compiled.Name}' is also produced by {first}");
-                else
-                {
-                    names.Add(compiled.Name, file);
+                if (names.TryClaim(compiled, out var first))
                     cases.Add(compiled);
-                }
+                else
+                    diagnostics.Add(new SourceLocation(file, 1, 1), "metadata.name", $"case '{compiled.Name}' is also produced by {first}");
             }
         }
         return new CompileResult(diagnostics.ToSortedList(), diagnostics.Count == 0 ? cases : []);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Btf;
 using Vmspec.GuestKernels.Compression;
@@ -53,7 +54,7 @@ public sealed class BtfScanTests
         Assert.Equal(offset, scanner.Offset);
         Assert.Equal(btf, scanner.Blob);
         Assert.InRange(seen, offset + btf.Length, offset + btf.Length + step - 1);
-        Assert.Equal("legacy-68", ApfDataAbi.Classify(scanner.Types!.FindStruct(ApfDataAbi.StructName)!).Verdict);
+        Assert.Equal("legacy-68", ApfDataClassifier.Classify(scanner.Types!.FindStruct(ApfDataLayouts.StructName)!).Verdict);
     }
 
     [Fact]

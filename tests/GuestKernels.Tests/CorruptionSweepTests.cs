@@ -1,3 +1,4 @@
+using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Btf;
 using Vmspec.GuestKernels.Elf;
@@ -19,8 +20,8 @@ public sealed class CorruptionSweepTests
             var types = BtfTypes.Parse(corrupt, "btf");
             for (int id = 0; id < types.Count; id++)
                 _ = (types.GetKind(id), types.GetName(id), types.TypeName(id), types.ResolveSize(id));
-            if (types.FindStruct(ApfDataAbi.StructName) is { } found)
-                _ = ApfDataAbi.Classify(found);
+            if (types.FindStruct(ApfDataLayouts.StructName) is { } found)
+                _ = ApfDataClassifier.Classify(found);
         });
         Assert.InRange(refused, 1, blob.Length * Changes.Length - 1);
     }

@@ -1,6 +1,6 @@
-using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Memory;
 
@@ -35,7 +35,25 @@ internal static class Reports
 
     public static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
-    public static AsyncPfSetup Setup(int pages, int cpl = 3, bool interrupts = true, byte vector = 0xec) =>
-        new(vector, AsyncPfEnable.Value(0x6000, AsyncPfEnableBits.Enabled | AsyncPfEnableBits.DeliveryAsInt),
-            new FaultWorkloadDefinition(pages, TimeSpan.FromMilliseconds(2), cpl, interrupts));
+    public static AsyncPfPlan Setup(int pages, int cpl = 3, bool interrupts = true, byte vector = 0xec) =>
+        new(vector, AsyncPfEn.Value(0x6000, AsyncPfEnFlags.Enabled | AsyncPfEnFlags.DeliveryAsInt), RawEn: false,
+            new FaultWorkload((uint)pages, ResolveDelayMs: 2, (byte)cpl, interrupts));
+}
+
+/// <summary>Plans as the compiler would write them, built directly: one case, one vCPU, nothing checked unless given.</summary>
+internal static class TestPlans
+{
+    public static VmPlan Plan(string name, GuestPlan guest, ulong memory = 0x40_0000, bool enforce = false, CpuidPlan? cpuid = null,
+        AsyncPfPlan? asyncPf = null, Expectations? hardware = null, Expectations? pvm = null, ulong timeoutMs = 5_000) =>
+        new(name, new SpecInfo(name, "", []), [], new MachinePlan(memory, 1, enforce), cpuid ?? CpuidPlan.HostOffers, guest, asyncPf,
+            new FlavourExpectations(hardware ?? Expectations.Unchecked, pvm ?? Expectations.Unchecked), timeoutMs);
+
+    public static TestGuestPlan Guest(TestProgram program, params MsrAccess[] accesses) => new(program, accesses);
+
+    public static CpuidPlan Clear(params KvmPvFeature[] features) =>
+        new([.. features.Order().Select(f => new KvmFeatureSetting(f, FeatureMode.Clear))], []);
+
+    public static Expectations Expect(uint? pageNotPresent = null, uint? pageReady = null, uint? wakeupAll = null, bool? tokensPaired = null,
+        byte? vector = null, bool? canaryIntact = null) =>
+        new(new EventExpectations(pageNotPresent, pageReady, wakeupAll, tokensPaired, vector), new AbiExpectations(canaryIntact));
 }

@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Plan;
@@ -32,17 +33,17 @@ public sealed class CheckedInSpecsTests
     }
 
     [Theory]
-    [InlineData("linux/debian-6.1-cloud.yaml", Model.KernelAbi.Legacy68)]
-    [InlineData("linux/debian-6.12-cloud.yaml", Model.KernelAbi.Fixed64)]
-    public void Linux_specs_expect_their_kernel_abi_and_async_pf_enabled_at_boot(string spec, Model.KernelAbi abi)
+    [InlineData("linux/debian-6.1-cloud.yaml", Abi.KvmPara.ApfDataAbi.Legacy68)]
+    [InlineData("linux/debian-6.12-cloud.yaml", Abi.KvmPara.ApfDataAbi.Fixed64)]
+    public void Linux_specs_expect_their_kernel_abi_and_async_pf_enabled_at_boot(string spec, Abi.KvmPara.ApfDataAbi abi)
     {
         var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec)).Cases).Plan;
 
         Assert.Equal(abi, plan.Expect.Hardware.KernelAbi);
         Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
         Assert.Equal(512UL << 20, plan.Machine.MemoryBytes);
-        Assert.Equal("console=ttyS0 reboot=k panic=-1", Assert.IsType<Model.LinuxGuestPlan>(plan.Guest).Cmdline);
-        Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Model.FeatureMode.Set).Select(f => f.Name));
+        Assert.Equal("console=ttyS0 reboot=k panic=-1", Assert.IsType<Plans.LinuxGuestPlan>(plan.Guest).Cmdline);
+        Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Plans.FeatureMode.Set).Select(f => f.Name));
     }
 
     [Fact]

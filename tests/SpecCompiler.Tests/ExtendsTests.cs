@@ -111,8 +111,8 @@ public sealed class ExtendsTests
         var result = SpecCompilation.CompileFile(leaf);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
-        var guest = Assert.IsType<Model.LinuxGuestPlan>(Assert.Single(result.Cases).Plan.Guest);
-        Assert.Equal(new Model.FileReference("../bases/kernels/vmlinuz", hash), guest.Kernel);
+        var guest = Assert.IsType<Plans.LinuxGuestPlan>(Assert.Single(result.Cases).Plan.Guest);
+        Assert.Equal(new Plans.FileReference("../bases/kernels/vmlinuz", hash), guest.Kernel);
         Assert.Equal("console=ttyS0", guest.Cmdline);
     }
 

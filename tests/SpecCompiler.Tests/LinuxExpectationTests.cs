@@ -1,4 +1,5 @@
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Plan;
 
 namespace Vmspec.SpecCompiler.Tests;
@@ -30,7 +31,7 @@ public sealed class LinuxExpectationTests
 
         foreach (var expectations in new[] { compiled.Plan.Expect.Hardware, compiled.Plan.Expect.KvmPvm })
         {
-            Assert.Equal(KernelAbi.Legacy68, expectations.KernelAbi);
+            Assert.Equal(ApfDataAbi.Legacy68, expectations.KernelAbi);
             Assert.True(expectations.GuestEnablesAsyncPf);
         }
         Assert.Null(Assert.IsType<LinuxGuestPlan>(compiled.Plan.Guest).Initramfs);
@@ -47,7 +48,7 @@ public sealed class LinuxExpectationTests
 
         Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
         Assert.False(plan.Expect.KvmPvm.GuestEnablesAsyncPf);
-        Assert.Equal(KernelAbi.Legacy68, plan.Expect.KvmPvm.KernelAbi);
+        Assert.Equal(ApfDataAbi.Legacy68, plan.Expect.KvmPvm.KernelAbi);
     }
 
     [Fact]

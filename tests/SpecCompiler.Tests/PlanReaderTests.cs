@@ -1,5 +1,6 @@
 using System.Text;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Plan;
 
 namespace Vmspec.SpecCompiler.Tests;
@@ -15,7 +16,7 @@ public sealed class PlanReaderTests
 
         Assert.Equal("proto", plan.Name);
         Assert.True(plan.Machine.EnforcePvFeatureCpuid);
-        Assert.Equal(new KvmFeatureSetting("async-pf", 4, FeatureMode.Set), Assert.Single(plan.Cpuid.KvmFeatures));
+        Assert.Equal(new KvmFeatureSetting(KvmPvFeature.AsyncPf, FeatureMode.Set), Assert.Single(plan.Cpuid.KvmFeatures));
         Assert.Equal(0x6009UL, plan.AsyncPf!.EnValue);
         var guest = Assert.IsType<TestGuestPlan>(plan.Guest);
         Assert.Equal(

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Vmspec.Abi.X86;
 using Vmspec.Cli.Specs;
-using Vmspec.Cli.Verification;
+using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
@@ -30,7 +31,7 @@ internal static class ExplainCommand
         {
             Console.WriteLine($"# {compiled.Name}  (plan sha256 {compiled.Digest})");
             Console.WriteLine(System.Text.Encoding.UTF8.GetString(compiled.CanonicalJson).TrimEnd());
-            var edits = PlanToCase.CpuidEdits(compiled.Plan.Cpuid);
+            var edits = CaseCpuid.Edits(compiled.Plan.Cpuid);
             Console.WriteLine("CPUID edits (register: set bits / clear bits):");
             if (edits.Count == 0)
                 Console.WriteLine("  none: the guest sees what the host offers");

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Specs;
-using Vmspec.Lab;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Lab;
+using Vmspec.Plans;
 using Vmspec.Shared.Debian;
-using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Vmspec.Abi.Kvm;
 using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Report;

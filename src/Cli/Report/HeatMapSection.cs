@@ -1,6 +1,6 @@
 using System.Text;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Cli.Results;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Report;
@@ -15,7 +15,7 @@ namespace Vmspec.Cli.Report;
 internal static class HeatMapSection
 {
     private const int LabelWidth = 120, CellWidth = 100, CellHeight = 30, HeaderHeight = 26;
-    private static readonly string EnWrite = $"wrmsr {AsyncPfMsrs.Name(AsyncPfMsrs.Enable)} ";
+    private static readonly string EnWrite = $"wrmsr {KvmPvMsrs.Describe(KvmPvMsrs.AsyncPfEn)} ";
 
     private enum CellOutcome { Accept, GeneralProtection, Disagree, NotRun }
 

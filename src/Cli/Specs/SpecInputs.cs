@@ -10,7 +10,7 @@ internal static class SpecInputs
     {
         var diagnostics = new List<Diagnostic>();
         var cases = new List<CompiledCase>();
-        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new CaseNames();
         foreach (var path in paths)
         {
             var result = Directory.Exists(path) ? SpecCompilation.CompileDirectory(path)
@@ -20,14 +20,11 @@ internal static class SpecInputs
             foreach (var compiled in result.Cases)
             {
                 // Naming a spec twice (specs and specs/asyncpf) runs it once; two specs with one case name are an error.
-                if (!sources.TryAdd(compiled.Name, Path.GetFullPath(compiled.SourceFile)))
-                {
-                    if (sources[compiled.Name] != Path.GetFullPath(compiled.SourceFile))
-                        diagnostics.Add(new Diagnostic(new SourceLocation(compiled.SourceFile, 1, 1), "metadata.name",
-                            $"case '{compiled.Name}' is also produced by {sources[compiled.Name]}"));
-                    continue;
-                }
-                cases.Add(compiled);
+                if (names.TryClaim(compiled, out var first))
+                    cases.Add(compiled);
+                else if (first is not null)
+                    diagnostics.Add(new Diagnostic(new SourceLocation(compiled.SourceFile, 1, 1), "metadata.name",
+                        $"case '{compiled.Name}' is also produced by {Path.GetFullPath(first)}"));
             }
         }
         return new CompileResult(diagnostics, diagnostics.Count == 0 ? cases : []);

@@ -1,9 +1,7 @@
 using Vmspec.Cli.Results;
 using Vmspec.Lab.Running;
-using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.SpecCompiler;
-using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Verification;
 
@@ -67,7 +65,7 @@ internal static class LabHostResults
             cases.Select(c => FailedCase(c, error)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
 
     private static CaseResult FailedCase(CompiledCase compiled, string error) =>
-        new(compiled.Name, Guest(compiled.Plan), Outcome.Failed, [new Check(LabCheck, Outcome.Failed, "results from the lab", error)],
+        new(compiled.Name, compiled.Plan.Guest.Program, Outcome.Failed, [new Check(LabCheck, Outcome.Failed, "results from the lab", error)],
             AsyncPfCounts.None, TimeSpan.Zero, error);
 
     private static string Kind(LabOutcome outcome) => outcome switch
@@ -75,13 +73,5 @@ internal static class LabHostResults
         LabOutcome.TimedOut => "timed-out",
         LabOutcome.Cancelled => "cancelled",
         _ => "failed",
-    };
-
-    /// <summary>The guest name a run would have reported: the test program's, or <c>linux</c>.</summary>
-    internal static string Guest(VmPlan plan) => plan.Guest switch
-    {
-        TestGuestPlan test => CaseMachine.ProgramName(PlanToCase.Map(plan, test).Program),
-        LinuxGuestPlan => "linux",
-        _ => "unknown",
     };
 }

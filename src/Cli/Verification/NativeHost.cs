@@ -1,3 +1,4 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Cli.Results;
 using Vmspec.Runtime.Host;
 

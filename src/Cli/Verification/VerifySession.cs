@@ -4,7 +4,6 @@ using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
 using Vmspec.SpecCompiler;
-using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Verification;
 
@@ -36,13 +35,7 @@ internal sealed class VerifySession(HostReport host, int jobs, TextWriter progre
         var watch = Stopwatch.StartNew();
         try
         {
-            return compiled.Plan.Guest switch
-            {
-                TestGuestPlan test => CaseRunner.Run(PlanToCase.Map(compiled.Plan, test), host),
-                LinuxGuestPlan linux => LinuxGuestCase.RunAsync(compiled.Plan, linux,
-                    Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!, host).GetAwaiter().GetResult(),
-                var other => throw new InvalidOperationException($"no runner for guest {other.GetType().Name}"),
-            };
+            return CasePrograms.For(compiled.Plan.Guest).Run(compiled.Plan, host, Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels.Btf;
 using Vmspec.GuestKernels.Compression;
 
@@ -28,13 +29,13 @@ public sealed record AbiReport(
         string format = image.Format.Name();
         string? compression = image.Compression?.Name();
         if (!image.HasBtf)
-            return new(image.Path, format, image.KernelVersion, compression, null, ApfDataAbi.Unknown, image.MissingBtfReason!);
+            return new(image.Path, format, image.KernelVersion, compression, null, ApfDataLayouts.UnknownName, image.MissingBtfReason!);
         var types = image.ReadTypes();
-        var found = types.FindStruct(ApfDataAbi.StructName);
+        var found = types.FindStruct(ApfDataLayouts.StructName);
         if (found is null)
-            return new(image.Path, format, image.KernelVersion, compression, null, ApfDataAbi.Unknown,
-                $"struct {ApfDataAbi.StructName} is not in the BTF ({types.Count - 1} types): the kernel may lack CONFIG_KVM_GUEST");
-        var verdict = ApfDataAbi.Classify(found);
+            return new(image.Path, format, image.KernelVersion, compression, null, ApfDataLayouts.UnknownName,
+                $"struct {ApfDataLayouts.StructName} is not in the BTF ({types.Count - 1} types): the kernel may lack CONFIG_KVM_GUEST");
+        var verdict = ApfDataClassifier.Classify(found);
         return new(image.Path, format, image.KernelVersion, compression, found, verdict.Verdict, verdict.Detail);
     }
 

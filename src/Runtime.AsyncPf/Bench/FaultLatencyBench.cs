@@ -1,6 +1,8 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;
@@ -32,9 +34,9 @@ public static class FaultLatencyBench
         var runTime = TimeSpan.Zero;
         for (var remaining = faults; remaining > 0; remaining -= GuestVariables.MaxPages)
         {
-            var definition = Definition(Math.Min(remaining, GuestVariables.MaxPages));
-            var machine = CaseMachine.Plan(definition);
-            using Vm vm = VmBuilder.Build(machine.ToConfig(definition));
+            var plan = Plan(Math.Min(remaining, GuestVariables.MaxPages));
+            var machine = CaseMachine.Plan(plan, AsyncPfProgram.Instance);
+            using Vm vm = VmBuilder.Build(machine.ToConfig(plan));
             var run = vm.Run();
             if (!run.Succeeded)
                 return new FaultLatencyReport(faults, [], null, null, 0, $"the guest did not complete: {run.Format()}");
@@ -56,15 +58,17 @@ public static class FaultLatencyBench
         return ascending[Math.Clamp(rank, 1, ascending.Count) - 1];
     }
 
-    internal static CaseDefinition Definition(int faults) => new(
+    internal static VmPlan Plan(int faults) => new(
         $"bench-fault-latency[pages={faults}]",
-        CaseProgram.AsyncPf,
-        new MachineDefinition(0x40_0000, EnforcePvFeatureCpuid: false, CpuidEdits: []),
-        Accesses: [],
-        new AsyncPfSetup(Vector,
-            AsyncPfEnable.Value(0x6000, AsyncPfEnableBits.Enabled | AsyncPfEnableBits.DeliveryAsInt),
-            new FaultWorkloadDefinition(faults, TimeSpan.Zero, Cpl: 3, InterruptsEnabled: true)),
-        EventExpectation.None,
-        EventExpectation.None,
-        TimeSpan.FromSeconds(30));
+        new SpecInfo("bench-fault-latency", "vmspec bench: async #PF fault latency", []),
+        Matrix: [],
+        new MachinePlan(0x40_0000, Vcpus: 1, EnforcePvFeatureCpuid: false),
+        CpuidPlan.HostOffers,
+        new TestGuestPlan(TestProgram.AsyncPf, []),
+        new AsyncPfPlan(Vector,
+            AsyncPfEn.Value(0x6000, AsyncPfEnFlags.Enabled | AsyncPfEnFlags.DeliveryAsInt),
+            RawEn: false,
+            new FaultWorkload((uint)faults, ResolveDelayMs: 0, Cpl: 3, InterruptsEnabled: true)),
+        FlavourExpectations.Unchecked,
+        TimeoutMs: 30_000);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Vmspec.Abi.Kvm;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Evidence;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;
@@ -11,11 +11,10 @@ using Vmspec.Runtime.Running;
 namespace Vmspec.Runtime.AsyncPf.Cases;
 
 /// <summary>
-/// Runs one case on this host and judges it: builds the machine, runs the guest on its own thread (host trace
-/// evidence filtered to it for async-pf), then the program's checks, the ABI canary, and the stated expectations
-/// of this host's flavour. A guest that fails becomes failed checks carrying the run's registers and disassembly.
-/// When async #PF delivery is expected, the userfaultfd slot holds each missing page until the guest's #PF handler
-/// releases it (the handshake <see cref="AsyncPfChecks"/> verifies), for at most <see cref="HoldBound"/>.
+/// Runs one case of a generated guest on this host and judges it: builds the machine, runs the guest on its own
+/// thread (with host trace evidence filtered to it when the program wants it), then the program's checks, the ABI
+/// canary, and the stated expectations of this host's flavour. A guest that fails becomes failed checks carrying
+/// the run's registers and disassembly.
 /// </summary>
 public static class CaseRunner
 {
@@ -27,80 +26,55 @@ public static class CaseRunner
     /// </summary>
     public static TimeSpan HoldBound(TimeSpan caseTimeout) => caseTimeout / 4 < MaxHoldBound ? caseTimeout / 4 : MaxHoldBound;
 
-    public static CaseResult Run(CaseDefinition definition, HostReport host)
+    public static CaseResult Run(VmPlan plan, GeneratedProgram program, HostReport host)
     {
-        string guest = CaseMachine.ProgramName(definition.Program);
         if (!host.Available)
-            return CaseResult.Skipped(definition.Name, guest, host.Reason);
+            return CaseResult.Skipped(plan.Name, program.Name, host.Reason);
         var clock = Stopwatch.StartNew();
         CaseMachine machine;
         try
         {
-            machine = CaseMachine.Plan(definition);
+            machine = CaseMachine.Plan(plan, program);
         }
         catch (ArgumentException e)
         {
-            return Finish(definition, guest, [new Check("case definition", Outcome.Failed, "a runnable case", e.Message)], AsyncPfCounts.None, clock);
+            return Finish(plan, program, [new Check("case definition", Outcome.Failed, "a runnable case", e.Message)], AsyncPfCounts.None, clock);
         }
 
         try
         {
-            using Vm vm = VmBuilder.Build(machine.ToConfig(definition));
-            return Judge(definition, guest, machine, vm, host.Flavour, clock);
+            using Vm vm = VmBuilder.Build(machine.ToConfig(plan));
+            return Judge(plan, program, machine, vm, host.Flavour, clock);
         }
         catch (Exception e) when (e is KvmException or InvalidOperationException or ArgumentException)
         {
-            return Finish(definition, guest, [new Check("vm setup and run", Outcome.Failed, "a verdict", e.Message)], AsyncPfCounts.None, clock);
+            return Finish(plan, program, [new Check("vm setup and run", Outcome.Failed, "a verdict", e.Message)], AsyncPfCounts.None, clock);
         }
     }
 
-    private static CaseResult Judge(CaseDefinition definition, string guest, CaseMachine machine, Vm vm, KvmFlavour flavour, Stopwatch clock)
+    private static CaseResult Judge(VmPlan plan, GeneratedProgram program, CaseMachine machine, Vm vm, KvmFlavour flavour, Stopwatch clock)
     {
-        var oracleHost = OracleWiring.Host(definition.Machine, vm.Cpuid!, machine.Ram);
-        bool traced = definition.Program == CaseProgram.AsyncPf;
-        DeliveryExpectation? delivery = definition.AsyncPf is { Workload: not null } apf && traced
-            ? AsyncPfChecks.ExpectDelivery(apf, flavour, oracleHost)
-            : null;
-        if (delivery is { Delivered: true } && vm.UserfaultSlot is { } slot)
-            slot.HoldUntilReleased(HoldBound(definition.Timeout));
+        var oracleHost = OracleWiring.Host(plan.Machine, vm.Cpuid!, machine.Ram);
+        program.BeforeRun(plan, flavour, oracleHost, vm);
         string? traceUnavailable = null;
-        RunResult run = VcpuThread.Run(vm, tid => traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace);
+        RunResult run = VcpuThread.Run(vm, tid => program.Traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace);
         KvmTraceRecord? record;
         using (trace)
             record = trace?.Stop();
 
         var observed = GuestObservations.Parse(run.Events);
-        var checks = new List<Check>();
-        switch (definition.Program)
-        {
-            case CaseProgram.Minimal:
-                checks.AddRange(MinimalProgram.Verify(run, vm.Cpuid!.PvFeatures));
-                break;
-            case CaseProgram.MsrProtocol:
-                checks.AddRange(MsrProtocolChecks.Verify(definition.Accesses, oracleHost, run, observed, out var oracle));
-                checks.AddRange(MsrProtocolChecks.HostView(definition.Accesses, observed, oracle, oracleHost, msr => vm.GetMsrs(msr)[0]));
-                break;
-            default:
-                var setup = definition.AsyncPf!;
-                var input = new AsyncPfRun(setup, flavour, oracleHost, run, vm.UserfaultSlot?.Events ?? [], vm.UserfaultSlot?.HoldBound);
-                checks.AddRange(AsyncPfChecks.Verify(input, observed));
-                checks.AddRange(TraceChecks.Compare(record, traceUnavailable, delivery?.Delivered ?? false, observed));
-                if (vm.UserfaultSlot?.Failure is { } resolverFailure)
-                    checks.Add(new Check("userfaultfd resolver", Outcome.Failed, "no error", resolverFailure.Message));
-                break;
-        }
-
+        var checks = program.Verify(new ProgramRun(plan, flavour, oracleHost, vm, run, observed, record, traceUnavailable)).ToList();
         bool? canaryIntact = null;
-        if (definition.Program != CaseProgram.Minimal)
+        if (program.SpeaksAsyncPf)
         {
             var (check, intact) = CanaryCheck(machine.Canary, vm);
             checks.Add(check);
             canaryIntact = intact;
         }
-        var counts = definition.Program == CaseProgram.Minimal ? AsyncPfCounts.None : observed.Counts;
+        var counts = program.SpeaksAsyncPf ? observed.Counts : AsyncPfCounts.None;
         var pairing = TokenPairing.Analyze(observed.NotPresents, observed.Interrupts);
-        checks.AddRange(ExpectationChecks.Compare(ExpectationChecks.For(definition, flavour), flavour, counts, pairing, observed.Interrupts, canaryIntact));
-        return Finish(definition, guest, checks, counts, clock) with { Events = traced ? CaseEvents.Collect(run, record) : [] };
+        checks.AddRange(ExpectationChecks.Compare(plan.Expect.For(flavour), flavour, counts, pairing, observed.Interrupts, canaryIntact));
+        return Finish(plan, program, checks, counts, clock) with { Events = program.Traced ? CaseEvents.Collect(run, record) : [] };
     }
 
     private static (Check Check, bool? Intact) CanaryCheck(AbiCanary canary, Vm vm)
@@ -114,10 +88,10 @@ public static class CaseRunner
         return (new Check(name, changed.Count == 0 ? Outcome.Passed : Outcome.Failed, canary.Describe(), observed), changed.Count == 0);
     }
 
-    private static CaseResult Finish(CaseDefinition definition, string guest, IReadOnlyList<Check> checks, AsyncPfCounts counts, Stopwatch clock)
+    private static CaseResult Finish(VmPlan plan, GeneratedProgram program, IReadOnlyList<Check> checks, AsyncPfCounts counts, Stopwatch clock)
     {
         var status = CaseResult.Summarize(checks);
         string? reason = status == Outcome.Failed ? $"failed: {checks.First(c => c.Status == Outcome.Failed).Name}" : null;
-        return new CaseResult(definition.Name, guest, status, checks, counts, clock.Elapsed, reason);
+        return new CaseResult(plan.Name, program.Name, status, checks, counts, clock.Elapsed, reason);
     }
 }

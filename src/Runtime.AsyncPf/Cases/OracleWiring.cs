@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.Cpuid;
 
@@ -7,6 +8,6 @@ namespace Vmspec.Runtime.AsyncPf.Cases;
 public static class OracleWiring
 {
     /// <param name="vcpuCpuid">The table given to KVM_SET_CPUID2, i.e. with the case's edits applied.</param>
-    public static OracleHost Host(MachineDefinition machine, CpuidTable vcpuCpuid, IReadOnlyList<GuestRam> writableRam) =>
+    public static OracleHost Host(MachinePlan machine, CpuidTable vcpuCpuid, IReadOnlyList<GuestRam> writableRam) =>
         new(vcpuCpuid.PvFeatures, machine.EnforcePvFeatureCpuid, InKernelLapic: true, writableRam);
 }

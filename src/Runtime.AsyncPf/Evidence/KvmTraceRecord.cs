@@ -1,5 +1,5 @@
 using System.Globalization;
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Abi.KvmPara;
 
 namespace Vmspec.Runtime.AsyncPf.Evidence;
 
@@ -68,7 +68,7 @@ public sealed record KvmTraceRecord(IReadOnlyDictionary<string, int> Counts,
 
     /// <summary><c>msr_write 4b564d07 = 0x1</c>: the session filters kvm_msr to this MSR, but a trace read by hand may not be.</summary>
     private static bool IsAckWrite(string fields) =>
-        fields.StartsWith($"msr_write {AsyncPfMsrs.Acknowledge:x} ", StringComparison.Ordinal) && !fields.EndsWith("(#GP)", StringComparison.Ordinal);
+        fields.StartsWith($"msr_write {KvmPvMsrs.AsyncPfAck:x} ", StringComparison.Ordinal) && !fields.EndsWith("(#GP)", StringComparison.Ordinal);
 
     /// <summary>The last field before the event name: <c>1201.000101:</c>.</summary>
     private static double? Timestamp(string head)

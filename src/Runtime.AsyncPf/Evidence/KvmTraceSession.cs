@@ -1,4 +1,4 @@
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Abi.KvmPara;
 
 namespace Vmspec.Runtime.AsyncPf.Evidence;
 
@@ -57,7 +57,7 @@ public sealed class KvmTraceSession : IDisposable
         {
             Directory.CreateDirectory(instance);
             monotonicClock = TrySetMonotonicClock(instance);
-            File.WriteAllText(Path.Combine(instance, "events", "kvm", MsrEvent, "filter"), $"ecx == 0x{AsyncPfMsrs.Acknowledge:x}");
+            File.WriteAllText(Path.Combine(instance, "events", "kvm", MsrEvent, "filter"), $"ecx == 0x{KvmPvMsrs.AsyncPfAck:x}");
             if (threadIds.Count > 0)
                 File.WriteAllText(Path.Combine(instance, "set_event_pid"), string.Join(' ', threadIds));
             foreach (var traceEvent in Events)

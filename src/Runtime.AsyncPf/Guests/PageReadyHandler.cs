@@ -1,5 +1,5 @@
 using Iced.Intel;
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Guests;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -56,7 +56,7 @@ internal static class PageReadyHandler
         a.mov(__qword_ptr[v.ReadyTsc], rax);
         a.inc(__dword_ptr[v.PageReadyCount]);
         g.Eoi();
-        g.Wrmsr(AsyncPfMsrs.Acknowledge, 1);
+        g.Wrmsr(KvmPvMsrs.AsyncPfAck, 1);
         a.inc(__dword_ptr[v.AckCount]);
         a.jmp(report);
 

@@ -1,9 +1,7 @@
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
-
-/// <summary>A fault workload: the guest touches pages that are missing on the host.</summary>
-public sealed record FaultWorkload(ulong EnableValue, int Cpl, bool InterruptsEnabled);
 
 /// <summary>Whether the faults of a workload arrive as async #PF events, and why.</summary>
 public sealed record DeliveryPrediction(bool Delivered, IReadOnlyList<HostRule> Because);
@@ -15,14 +13,15 @@ public sealed record DeliveryPrediction(bool Delivered, IReadOnlyList<HostRule> 
 public static class DeliveryOracle
 {
     /// <param name="cpl0IsEmulated">true on kvm_pvm, where CPL0 guest code runs in KVM's emulator.</param>
-    public static DeliveryPrediction Predict(FaultWorkload workload, bool cpl0IsEmulated)
+    /// <param name="enableValue">the MSR_KVM_ASYNC_PF_EN value the guest wrote</param>
+    public static DeliveryPrediction Predict(ulong enableValue, FaultWorkload workload, bool cpl0IsEmulated)
     {
-        var bits = AsyncPfEnable.Bits(workload.EnableValue);
+        var bits = AsyncPfEn.Flags(enableValue);
         if (!workload.InterruptsEnabled)
             return new(false, [HostRules.AsyncFaultNeedsInterruptsAllowed]);
-        if (!bits.HasFlag(AsyncPfEnableBits.Enabled) || !bits.HasFlag(AsyncPfEnableBits.DeliveryAsInt))
+        if (!bits.HasFlag(AsyncPfEnFlags.Enabled) || !bits.HasFlag(AsyncPfEnFlags.DeliveryAsInt))
             return new(false, [HostRules.EnEnabledNeedsIntDelivery]);
-        if (workload.Cpl == 0 && !bits.HasFlag(AsyncPfEnableBits.SendAlways))
+        if (workload.Cpl == 0 && !bits.HasFlag(AsyncPfEnFlags.SendAlways))
             return new(false, [HostRules.NotPresentNeedsCpl3OrSendAlways]);
         if (workload.Cpl == 0 && cpl0IsEmulated)
             return new(false, [HostRules.PvmEmulatesCpl0]);

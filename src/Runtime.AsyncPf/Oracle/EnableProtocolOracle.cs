@@ -1,5 +1,5 @@
-using Vmspec.Runtime.AsyncPf.Protocol;
-using Vmspec.Runtime.Cpuid;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
 
@@ -25,19 +25,19 @@ public sealed class EnableProtocolOracle(OracleHost host)
 
     public MsrPrediction Predict(MsrAccess access)
     {
-        var prediction = (access.Msr, access.Operation) switch
+        var prediction = (access.Msr, access.Op) switch
         {
-            (AsyncPfMsrs.Enable, MsrOperation.Write) => WriteEnable(access.Value),
-            (AsyncPfMsrs.Enable, MsrOperation.Read) => Gate(KvmPvFeature.AsyncPf, HostRules.EnableGatedByAsyncPf)
+            (KvmPvMsrs.AsyncPfEn, MsrOp.Write) => WriteEnable(access.Value ?? 0),
+            (KvmPvMsrs.AsyncPfEn, MsrOp.Read) => Gate(KvmPvFeature.AsyncPf, HostRules.EnableGatedByAsyncPf)
                 ?? MsrPrediction.Reads(_enable, HostRules.EnStoredBeforeMemoryCheck),
-            (AsyncPfMsrs.Interrupt, MsrOperation.Write) => WriteInterrupt(access.Value),
-            (AsyncPfMsrs.Interrupt, MsrOperation.Read) => Gate(KvmPvFeature.AsyncPfInt, HostRules.IntGatedByAsyncPfInt)
+            (KvmPvMsrs.AsyncPfInt, MsrOp.Write) => WriteInterrupt(access.Value ?? 0),
+            (KvmPvMsrs.AsyncPfInt, MsrOp.Read) => Gate(KvmPvFeature.AsyncPfInt, HostRules.IntGatedByAsyncPfInt)
                 ?? MsrPrediction.Reads(_interrupt, HostRules.IntStoredAsWritten),
-            (AsyncPfMsrs.Acknowledge, MsrOperation.Write) => Gate(KvmPvFeature.AsyncPfInt, HostRules.AckGatedByAsyncPfInt)
+            (KvmPvMsrs.AsyncPfAck, MsrOp.Write) => Gate(KvmPvFeature.AsyncPfInt, HostRules.AckGatedByAsyncPfInt)
                 ?? MsrPrediction.Accepted(HostRules.AckAcceptsAnyValue),
-            (AsyncPfMsrs.Acknowledge, MsrOperation.Read) => Gate(KvmPvFeature.AsyncPfInt, HostRules.AckGatedByAsyncPfInt)
+            (KvmPvMsrs.AsyncPfAck, MsrOp.Read) => Gate(KvmPvFeature.AsyncPfInt, HostRules.AckGatedByAsyncPfInt)
                 ?? MsrPrediction.Reads(0, HostRules.AckReadsZero),
-            _ => throw new ArgumentException($"the oracle knows only the async #PF MSRs, not {AsyncPfMsrs.Name(access.Msr)}", nameof(access)),
+            _ => throw new ArgumentException($"the oracle knows only the async #PF MSRs, not {KvmPvMsrs.Describe(access.Msr)}", nameof(access)),
         };
         if (prediction.QueuesWakeupAll)
             WakeupAllQueued++;
@@ -48,19 +48,19 @@ public sealed class EnableProtocolOracle(OracleHost host)
     {
         if (Gate(KvmPvFeature.AsyncPf, HostRules.EnableGatedByAsyncPf) is { } gated)
             return gated;
-        if ((value & AsyncPfEnable.ReservedBits) != 0)
+        if ((value & AsyncPfEn.ReservedBits) != 0)
             return MsrPrediction.Fault(HostRules.EnReservedBits);
-        var bits = AsyncPfEnable.Bits(value);
-        if (bits.HasFlag(AsyncPfEnableBits.DeliveryAsPfVmexit) && !host.Has(KvmPvFeature.AsyncPfVmexit))
+        var bits = AsyncPfEn.Flags(value);
+        if (bits.HasFlag(AsyncPfEnFlags.DeliveryAsPfVmexit) && !host.Has(KvmPvFeature.AsyncPfVmexit))
             return MsrPrediction.Fault(HostRules.EnVmexitNeedsFeature);
-        if (bits.HasFlag(AsyncPfEnableBits.DeliveryAsInt) && !host.Has(KvmPvFeature.AsyncPfInt))
+        if (bits.HasFlag(AsyncPfEnFlags.DeliveryAsInt) && !host.Has(KvmPvFeature.AsyncPfInt))
             return MsrPrediction.Fault(HostRules.EnIntNeedsFeature);
         if (!host.InKernelLapic)
             return value == 0 ? MsrPrediction.Accepted(HostRules.EnNeedsInKernelLapic) : MsrPrediction.Fault(HostRules.EnNeedsInKernelLapic);
         _enable = value;
         if (!IsEnabled(value))
             return MsrPrediction.Accepted(HostRules.EnStoredBeforeMemoryCheck, HostRules.EnEnabledNeedsIntDelivery);
-        if (!host.IsRam(AsyncPfEnable.Gpa(value), sizeof(ulong)))
+        if (!host.IsRam(AsyncPfEn.Gpa(value), sizeof(ulong)))
             return MsrPrediction.Fault(HostRules.EnStoredBeforeMemoryCheck, HostRules.EnDataMustBeWritableRam);
         return new MsrPrediction(false, null, true, [HostRules.EnDataMustBeWritableRam, HostRules.EnQueuesWakeupAll]);
     }
@@ -82,7 +82,7 @@ public sealed class EnableProtocolOracle(OracleHost host)
 
     private static bool IsEnabled(ulong value)
     {
-        const AsyncPfEnableBits mask = AsyncPfEnableBits.Enabled | AsyncPfEnableBits.DeliveryAsInt;
-        return (AsyncPfEnable.Bits(value) & mask) == mask;
+        const AsyncPfEnFlags mask = AsyncPfEnFlags.Enabled | AsyncPfEnFlags.DeliveryAsInt;
+        return (AsyncPfEn.Flags(value) & mask) == mask;
     }
 }

@@ -1,5 +1,4 @@
-using Vmspec.Runtime.AsyncPf.Protocol;
-using Vmspec.Runtime.Cpuid;
+using Vmspec.Abi.KvmPara;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
 

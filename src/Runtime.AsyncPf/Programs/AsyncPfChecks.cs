@@ -1,8 +1,8 @@
-using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
 
@@ -12,7 +12,7 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// What one async-pf run produced, for <see cref="AsyncPfChecks"/>: the run, and the userfaultfd slot's record of
 /// each fault with the hold bound it used (null when it held no pages).
 /// </summary>
-public sealed record AsyncPfRun(AsyncPfSetup Setup, KvmFlavour Flavour, OracleHost Host, RunResult Run,
+public sealed record AsyncPfRun(AsyncPfPlan Setup, KvmFlavour Flavour, OracleHost Host, RunResult Run,
     IReadOnlyList<UserfaultEvent> Userfaults, TimeSpan? HoldBound);
 
 /// <summary>Whether the faults of a workload arrive as async #PF events on this host, and the rules that say so.</summary>
@@ -29,14 +29,13 @@ public static class AsyncPfChecks
     /// Delivered when the DeliveryOracle says so for this flavour and the EN write is accepted. The case runner
     /// holds the missing pages for the handshake exactly when this is true.
     /// </summary>
-    public static DeliveryExpectation ExpectDelivery(AsyncPfSetup setup, KvmFlavour flavour, OracleHost host)
+    public static DeliveryExpectation ExpectDelivery(AsyncPfPlan setup, KvmFlavour flavour, OracleHost host)
     {
         var workload = setup.Workload ?? throw new ArgumentException("an async-pf setup has a workload", nameof(setup));
-        bool enableAccepted = !new EnableProtocolOracle(host).Predict(MsrAccess.Write(AsyncPfMsrs.Enable, setup.EnableValue)).GeneralProtection;
+        bool enableAccepted = !new EnableProtocolOracle(host).Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, setup.EnValue)).GeneralProtection;
         if (!enableAccepted)
             return new(false, [HostRules.EnEnabledNeedsIntDelivery]);
-        var prediction = DeliveryOracle.Predict(new FaultWorkload(setup.EnableValue, workload.Cpl, workload.InterruptsEnabled),
-            cpl0IsEmulated: flavour == KvmFlavour.KvmPvm);
+        var prediction = DeliveryOracle.Predict(setup.EnValue, workload, cpl0IsEmulated: KvmFlavours.EmulatesCpl0(flavour));
         return new(prediction.Delivered, prediction.Because);
     }
 
@@ -47,19 +46,19 @@ public static class AsyncPfChecks
         var checks = new List<Check> { RunCheck(input.Run) };
         var oracle = new EnableProtocolOracle(input.Host);
         if (setup.Vector is { } vector)
-            checks.Add(SetupCheck(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, vector), observed.SetupIntFault));
-        checks.Add(SetupCheck(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, setup.EnableValue), observed.SetupEnFault));
+            checks.Add(SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, vector), observed.SetupIntFault));
+        checks.Add(SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, setup.EnValue), observed.SetupEnFault));
         checks.AddRange(WakeupChecks(oracle.WakeupAllQueued, observed));
 
         var (delivered, rules) = ExpectDelivery(setup, input.Flavour, input.Host);
-        string label = ExpectationChecks.Label(input.Flavour);
+        string label = FlavourExpectations.Label(input.Flavour);
         checks.Add(new Check($"delivery ({label}): async #PF delivered",
             delivered == observed.NotPresents.Count > 0 ? Outcome.Passed : Outcome.Failed,
             $"{(delivered ? "yes" : "no")} [{string.Join(", ", rules.Select(r => r.Id))}]",
             $"{(observed.NotPresents.Count > 0 ? "yes" : "no")}: {observed.NotPresents.Count} 'page not present', {observed.Counts.PageReady} 'page ready'"));
 
         var latencies = FaultLatency.Compute(observed, input.Run.Elapsed).ToDictionary(l => l.Token);
-        for (int page = 0; page < workload.Pages; page++)
+        for (int page = 0; page < (int)workload.Pages; page++)
         {
             if (delivered)
                 checks.AddRange(PageDeliveryChecks(page, observed, setup.Vector ?? 0, latencies, input));
@@ -81,7 +80,7 @@ public static class AsyncPfChecks
         checks.Add(Check.Compare("ACK writes = page-ready interrupts", (ulong)(observed.Counts.PageReady + observed.Counts.WakeupAll),
             observed.AckCount ?? 0));
         checks.Add(Check.Compare("touches completed", (ulong)workload.Pages, observed.TouchesDone ?? 0));
-        checks.Add(Check.Compare("userfaultfd events", workload.Pages, input.Userfaults.Count));
+        checks.Add(Check.Compare("userfaultfd events", (int)workload.Pages, input.Userfaults.Count));
         if (setup.Vector is { } configured)
             checks.Add(StrayVectors(observed, configured));
         return checks;
@@ -104,7 +103,7 @@ public static class AsyncPfChecks
         if (queued == 0)
             yield break;
         var first = observed.Interrupts.FirstOrDefault(i => i.Token != 0);
-        yield return Check.Compare("wakeup-all: token of the first page-ready", $"0x{ApfReason.WakeupAllToken:x}",
+        yield return Check.Compare("wakeup-all: token of the first page-ready", $"0x{KvmVcpuPvApfData.WakeupAllToken:x}",
             first is null ? "none" : $"0x{first.Token:x}");
     }
 
@@ -112,7 +111,7 @@ public static class AsyncPfChecks
         IReadOnlyDictionary<uint, FaultLatency> latencies, AsyncPfRun input)
     {
         var notPresent = page < observed.NotPresents.Count ? observed.NotPresents[page] : null;
-        bool wellFormed = notPresent is { Flags: ApfReason.PageNotPresent, ErrorCode: 0 } && notPresent.Cr2 is > 0 and <= uint.MaxValue;
+        bool wellFormed = notPresent is { Flags: KvmVcpuPvApfData.ReasonPageNotPresent, ErrorCode: 0 } && notPresent.Cr2 is > 0 and <= uint.MaxValue;
         yield return new Check($"page {page}: 'page not present' with flags=1, error code 0, CR2=token",
             wellFormed ? Outcome.Passed : Outcome.Failed, "flags 0x1, error code 0x0, CR2 a 32-bit token",
             notPresent is null ? "none" : $"flags 0x{notPresent.Flags:x}, error code 0x{notPresent.ErrorCode:x}, CR2 0x{notPresent.Cr2:x}");

@@ -1,7 +1,7 @@
 using Iced.Intel;
-using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.X86;
@@ -33,9 +33,9 @@ public static class AsyncPfGuest
     /// <summary>Per millisecond of resolve delay: enough for an 8 GHz TSC.</summary>
     private const ulong SpinCyclesPerMs = 8_000_000;
 
-    public static GuestProgram Build(GuestLayout layout, AsyncPfSetup setup, ulong slotBase)
+    public static GuestProgram Build(GuestLayout layout, AsyncPfPlan setup, ulong slotBase)
     {
-        FaultWorkloadDefinition workload = setup.Workload
+        FaultWorkload workload = setup.Workload
             ?? throw new ArgumentException("the async-pf guest needs a fault workload", nameof(setup));
         if (workload.Pages is < 1 or > GuestVariables.MaxPages)
             throw new ArgumentException($"workload pages {workload.Pages}: must be 1-{GuestVariables.MaxPages}", nameof(setup));
@@ -48,17 +48,17 @@ public static class AsyncPfGuest
         Label finishTrap = a.CreateLabel();
         PageReadyHandler.Install(g, v);
         g.SetInterruptHandler((int)ExceptionNames.PageFault, pf => EmitPageFaultHandler(pf, v, SpinBound(workload)));
-        g.SetInterruptHandler((int)ExceptionNames.InvalidOpcode, ud => EmitFinish(ud, v, workload.Pages, finishTrap));
+        g.SetInterruptHandler((int)ExceptionNames.InvalidOpcode, ud => EmitFinish(ud, v, (int)workload.Pages, finishTrap));
 
         ReadTsc(a);
         a.mov(__qword_ptr[v.StartTsc], rax);
         g.EnableX2Apic();
-        a.mov(rax, AsyncPfEnable.Gpa(setup.EnableValue));
+        a.mov(rax, AsyncPfEn.Gpa(setup.EnValue));
         a.mov(__qword_ptr[v.AreaGpa], rax);
         if (setup.Vector is { } vector)
-            g.WrmsrSafe(AsyncPfMsrs.Interrupt, vector).ReportRegister(GuestReports.SetupIntFault, r11);
-        g.WrmsrSafe(AsyncPfMsrs.Enable, setup.EnableValue).ReportRegister(GuestReports.SetupEnFault, r11);
-        if (setup.EnableValue != 0)
+            g.WrmsrSafe(KvmPvMsrs.AsyncPfInt, vector).ReportRegister(GuestReports.SetupIntFault, r11);
+        g.WrmsrSafe(KvmPvMsrs.AsyncPfEn, setup.EnValue).ReportRegister(GuestReports.SetupEnFault, r11);
+        if (setup.EnValue != 0)
         {
             Label skip = a.CreateLabel();
             a.test(r11, r11);
@@ -72,13 +72,13 @@ public static class AsyncPfGuest
             g.EnterUser(workload.InterruptsEnabled);
         else if (workload.InterruptsEnabled)
             g.Sti();
-        EmitTouches(a, v, slotBase, workload.Pages);
+        EmitTouches(a, v, slotBase, (int)workload.Pages);
         a.Label(ref finishTrap);
         a.ud2();
         return g.Build();
     }
 
-    internal static ulong SpinBound(FaultWorkloadDefinition workload) =>
+    internal static ulong SpinBound(FaultWorkload workload) =>
         SpinCyclesBase + (ulong)Math.Ceiling(workload.ResolveDelay.TotalMilliseconds) * SpinCyclesPerMs;
 
     /// <summary>THE ACCESSES: one load per page; the value goes to the data page.</summary>

@@ -1,5 +1,6 @@
+using Vmspec.Plans;
+using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Running;
 using Vmspec.Runtime.Selftesting;
 using Vmspec.Runtime.X86;
@@ -10,11 +11,15 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// <c>minimal</c>: the guest reads CPUID 0x40000001 and reports EAX (the runtime's selftest guest); the host
 /// checks the guest sees exactly the PV features the runtime set with KVM_SET_CPUID2 (after the case's edits).
 /// </summary>
-public static class MinimalProgram
+public sealed class MinimalProgram() : GeneratedProgram(TestProgram.Minimal)
 {
-    public const string Name = "minimal";
+    public static MinimalProgram Instance { get; } = new();
 
-    public static GuestProgram Build(GuestLayout layout) => MinimalGuest.Build(layout);
+    public override bool SpeaksAsyncPf => false;
+
+    public override GuestSetup Build(VmPlan plan, GuestLayout layout) => new(MinimalGuest.Build(layout), null, []);
+
+    public override IEnumerable<Check> Verify(ProgramRun run) => Verify(run.Run, run.Vm.Cpuid!.PvFeatures);
 
     public static IReadOnlyList<Check> Verify(RunResult run, uint pvFeaturesSet)
     {

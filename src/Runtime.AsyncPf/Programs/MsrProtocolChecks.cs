@@ -1,8 +1,7 @@
-using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Running;
 
@@ -16,7 +15,7 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 public static class MsrProtocolChecks
 {
     /// <summary>The guest checks; returns the oracle in its final state for the host-view check.</summary>
-    public static IReadOnlyList<Check> Verify(IReadOnlyList<ProtocolAccess> accesses, OracleHost host, RunResult run,
+    public static IReadOnlyList<Check> Verify(IReadOnlyList<MsrAccess> accesses, OracleHost host, RunResult run,
         GuestObservations observed, out EnableProtocolOracle oracle)
     {
         oracle = new EnableProtocolOracle(host);
@@ -25,8 +24,8 @@ public static class MsrProtocolChecks
         for (int i = 0; i < accesses.Count; i++)
         {
             var access = accesses[i];
-            var prediction = oracle.Predict(access.Access);
-            string name = access.Access.ToString();
+            var prediction = oracle.Predict(access);
+            string name = access.ToString();
             int seen = names[name] = names.GetValueOrDefault(name) + 1;
             if (seen > 1)
                 name += $" (#{seen})";
@@ -39,13 +38,13 @@ public static class MsrProtocolChecks
         return checks;
     }
 
-    internal static Check AccessCheck(string name, ProtocolAccess access, MsrPrediction prediction, ObservedAccess? observed, OracleHost host)
+    internal static Check AccessCheck(string name, MsrAccess access, MsrPrediction prediction, ObservedAccess? observed, OracleHost host)
     {
-        bool isRead = access.Access.Operation == MsrOperation.Read;
+        bool isRead = access.Op == MsrOp.Read;
         bool expectFault = access.Expect switch
         {
             AccessExpectation.Accept => false,
-            AccessExpectation.GeneralProtection => true,
+            AccessExpectation.Gp => true,
             _ => prediction.GeneralProtection,
         };
         ulong? expectRead = !isRead || expectFault ? null
@@ -61,7 +60,7 @@ public static class MsrProtocolChecks
             : observed.Fault == 0 && (expectRead is null || observed.Value == expectRead));
         string seen = observed?.Outcome ?? "not reported";
         if (!passed)
-            seen = $"{seen}; {access.Access} with CPUID 0x40000001 EAX 0x{host.PvFeatures:x} [{string.Join(' ', KvmPvFeatures.Names(host.PvFeatures))}], "
+            seen = $"{seen}; {access} with CPUID 0x40000001 EAX 0x{host.PvFeatures:x} [{string.Join(' ', KvmPvFeatures.Names(host.PvFeatures))}], "
                 + $"enforcement {(host.Enforced ? "on" : "off")}: expected {outcome}, observed {observed?.Outcome ?? "no report"}";
         return new Check(name, passed ? Outcome.Passed : Outcome.Failed, expected, seen) { Rules = prediction.Because };
     }
@@ -71,17 +70,17 @@ public static class MsrProtocolChecks
     /// oracle's stored value when the guest did not end by reading it. Only compared when the MSR is not gated for
     /// this vCPU: a host read of a gated MSR returns 0 on 6.12 and fails on mainline (asyncpf-rules.md §1.4, §1.12).
     /// </summary>
-    public static IReadOnlyList<Check> HostView(IReadOnlyList<ProtocolAccess> accesses, GuestObservations observed,
+    public static IReadOnlyList<Check> HostView(IReadOnlyList<MsrAccess> accesses, GuestObservations observed,
         EnableProtocolOracle oracle, OracleHost host, Func<uint, ulong> readHostMsr)
     {
         var checks = new List<Check>();
         foreach (var (msr, feature, stored) in new[]
         {
-            (AsyncPfMsrs.Enable, KvmPvFeature.AsyncPf, oracle.StoredEnable),
-            (AsyncPfMsrs.Interrupt, KvmPvFeature.AsyncPfInt, oracle.StoredInterrupt),
+            (KvmPvMsrs.AsyncPfEn, KvmPvFeature.AsyncPf, oracle.StoredEnable),
+            (KvmPvMsrs.AsyncPfInt, KvmPvFeature.AsyncPfInt, oracle.StoredInterrupt),
         })
         {
-            string name = $"host view: KVM_GET_MSRS {AsyncPfMsrs.Name(msr)}";
+            string name = $"host view: KVM_GET_MSRS {KvmPvMsrs.Describe(msr)}";
             if (!host.Has(feature))
             {
                 checks.Add(Check.Skip(name, "not compared", $"{KvmPvFeatures.Name(feature)} is clear with enforcement on: a host read of a gated MSR is version-dependent"));
@@ -89,7 +88,7 @@ public static class MsrProtocolChecks
             }
             int last = LastIndex(accesses, msr);
             var lastAccess = last < 0 ? null : observed.Accesses.FirstOrDefault(a => a.Index == last);
-            bool fromGuest = last >= 0 && accesses[last].Access.Operation == MsrOperation.Read && lastAccess is { Fault: 0, Value: not null };
+            bool fromGuest = last >= 0 && accesses[last].Op == MsrOp.Read && lastAccess is { Fault: 0, Value: not null };
             ulong expected = fromGuest ? lastAccess!.Value!.Value : stored;
             string source = fromGuest ? "the guest's last read" : "the oracle's stored value";
             string seen;
@@ -106,10 +105,10 @@ public static class MsrProtocolChecks
         return checks;
     }
 
-    private static int LastIndex(IReadOnlyList<ProtocolAccess> accesses, uint msr)
+    private static int LastIndex(IReadOnlyList<MsrAccess> accesses, uint msr)
     {
         for (int i = accesses.Count - 1; i >= 0; i--)
-            if (accesses[i].Access.Msr == msr)
+            if (accesses[i].Msr == msr)
                 return i;
         return -1;
     }

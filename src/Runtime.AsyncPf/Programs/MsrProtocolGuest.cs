@@ -1,6 +1,6 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;
@@ -28,17 +28,17 @@ public static class MsrProtocolGuest
         {
             MsrAccess access = accesses[i];
             g.Report(GuestReports.AccessIndex, (ulong)i);
-            if (access.Operation == MsrOperation.Read)
+            if (access.Op == MsrOp.Read)
                 g.RdmsrSafe(access.Msr);
             else
-                g.WrmsrSafe(access.Msr, access.Value);
+                g.WrmsrSafe(access.Msr, access.Value ?? 0);
             a.mov(r12, rax);
             a.mov(r13, r11);
             g.ReportRegister(GuestReports.AccessFault, r13);
-            if (access.Operation == MsrOperation.Read)
+            if (access.Op == MsrOp.Read)
                 g.ReportRegister(GuestReports.AccessValue, r12);
-            else if (access.Msr == AsyncPfMsrs.Enable)
-                WaitAfterAcceptedEnable(g, v, access.Value);
+            else if (access.Msr == KvmPvMsrs.AsyncPfEn)
+                WaitAfterAcceptedEnable(g, v, access.Value ?? 0);
         }
         return g.Done().Build();
     }
@@ -49,7 +49,7 @@ public static class MsrProtocolGuest
         Iced.Intel.Label skip = a.CreateLabel();
         a.test(r13, r13);
         a.jnz(skip);
-        a.mov(rax, AsyncPfEnable.Gpa(value));
+        a.mov(rax, AsyncPfEn.Gpa(value));
         a.mov(__qword_ptr[v.AreaGpa], rax);
         WakeupWait.Emit(g, v);
         a.Label(ref skip);

@@ -1,4 +1,4 @@
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.AsyncPf.Evidence;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Running;
 
@@ -45,7 +45,7 @@ public static class CaseEvents
                 string? kind = e.Name switch
                 {
                     "kvm_async_pf_not_present" => PageNotPresent,
-                    "kvm_async_pf_ready" => token == ApfReason.WakeupAllToken ? WakeupAll : PageReady,
+                    "kvm_async_pf_ready" => token == KvmVcpuPvApfData.WakeupAllToken ? WakeupAll : PageReady,
                     KvmTraceSession.MsrEvent => Ack,
                     _ => null,
                 };
@@ -71,7 +71,7 @@ public static class CaseEvents
         return report.Kind switch
         {
             GuestReports.NotPresentCr2 => (PageNotPresent, token),
-            GuestReports.Interrupt when token == ApfReason.WakeupAllToken => (WakeupAll, token),
+            GuestReports.Interrupt when token == KvmVcpuPvApfData.WakeupAllToken => (WakeupAll, token),
             GuestReports.Interrupt when token != 0 => (PageReady, token),
             _ => null,
         };

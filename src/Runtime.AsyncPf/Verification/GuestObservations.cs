@@ -1,5 +1,5 @@
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;
@@ -19,7 +19,7 @@ public sealed record ObservedAccess(int Index, ulong Fault, ulong? Value)
 /// <summary>An interrupt the guest took on a vector 32-255, with the token it found at offset 4 (0: slot empty).</summary>
 public sealed record ObservedInterrupt(uint Token, byte Vector)
 {
-    public bool IsWakeupAll => Token == ApfReason.WakeupAllToken;
+    public bool IsWakeupAll => Token == KvmVcpuPvApfData.WakeupAllToken;
 
     public bool IsPageReady => Token != 0 && !IsWakeupAll;
 }

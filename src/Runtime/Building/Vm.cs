@@ -1,5 +1,5 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Cpuid;
-using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;

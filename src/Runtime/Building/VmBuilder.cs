@@ -18,7 +18,7 @@ public static class VmBuilder
     {
         Validate(config);
         KvmSystem kvm = system ?? KvmSystem.Open();
-        var vm = new Vm(config, system is null ? kvm : null) { Flavour = KvmFlavours.Detect(HostPaths.System) };
+        var vm = new Vm(config, system is null ? kvm : null) { Flavour = KvmModules.Detect(HostPaths.System) };
         try
         {
             Assemble(vm, kvm, config);

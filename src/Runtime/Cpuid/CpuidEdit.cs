@@ -1,6 +1,6 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Abi.X86;
 namespace Vmspec.Runtime.Cpuid;
-
-public enum CpuidRegister { Eax, Ebx, Ecx, Edx }
 
 /// <summary>Set and clear bits of one register of one leaf/subleaf (Firecracker-style CPUID modifier as data).</summary>
 public sealed record CpuidEdit(uint Leaf, uint Subleaf, CpuidRegister Register, uint SetBits, uint ClearBits)

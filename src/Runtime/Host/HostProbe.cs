@@ -1,3 +1,5 @@
+using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Kvm;
 
@@ -18,8 +20,8 @@ public static class HostProbe
 
     public static HostReport Probe(HostPaths paths)
     {
-        string[] modules = KvmFlavours.LoadedModules(paths);
-        KvmFlavour flavour = KvmFlavours.Detect(paths);
+        string[] modules = KvmModules.Loaded(paths);
+        KvmFlavour flavour = KvmModules.Detect(paths);
 
         KvmSystem system;
         try

@@ -1,3 +1,4 @@
+using Vmspec.Abi.Kvm;
 namespace Vmspec.Runtime.Host;
 
 /// <summary>What the host's KVM offers (or why it cannot be used).</summary>

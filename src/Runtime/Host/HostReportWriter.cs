@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Vmspec.Abi.Kvm;
 using Vmspec.Shared.Io;
 
 namespace Vmspec.Runtime.Host;

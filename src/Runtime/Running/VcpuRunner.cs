@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.X86;

@@ -1,4 +1,4 @@
-using Vmspec.Runtime.Cpuid;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;

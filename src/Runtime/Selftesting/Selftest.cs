@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Running;

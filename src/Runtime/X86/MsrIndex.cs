@@ -1,15 +1,12 @@
 namespace Vmspec.Runtime.X86;
 
-/// <summary>MSR numbers vmspec guests and checks use.</summary>
+/// <summary>Architectural MSR numbers vmspec guests use (the KVM PV MSRs are in Vmspec.Abi.KvmPara.KvmPvMsrs).</summary>
 public static class MsrIndex
 {
     public const uint Ia32ApicBase = 0x1b;
     public const uint Ia32Efer = 0xc000_0080;
     public const uint X2ApicEoi = 0x80b;
     public const uint X2ApicSvr = 0x80f;
-    public const uint KvmAsyncPfEn = 0x4b56_4d02;
-    public const uint KvmAsyncPfInt = 0x4b56_4d06;
-    public const uint KvmAsyncPfAck = 0x4b56_4d07;
 
     /// <summary>IA32_APIC_BASE bits 10 (x2APIC enable) and 11 (xAPIC global enable).</summary>
     public const ulong ApicBaseX2ApicEnable = 0xc00;

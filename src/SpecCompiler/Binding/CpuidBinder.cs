@@ -1,5 +1,6 @@
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Abi.X86;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
@@ -18,8 +19,8 @@ internal static class CpuidBinder
         foreach (var entry in Map(cpuid, "kvmFeatures")?.Entries ?? [])
         {
             var mode = Text(entry.Value) switch { "set" => FeatureMode.Set, "clear" => FeatureMode.Clear, _ => FeatureMode.Host };
-            if (KvmPvFeatures.BitOf(entry.Key.Value) is { } bit && mode != FeatureMode.Host)
-                features.Add(new KvmFeatureSetting(entry.Key.Value, bit, mode));
+            if (KvmPvFeatures.TryParse(entry.Key.Value, out var feature) && mode != FeatureMode.Host)
+                features.Add(new KvmFeatureSetting(feature, mode));
         }
 
         var modifiers = new List<CpuidModifier>();
@@ -43,7 +44,7 @@ internal static class CpuidBinder
             }
         }
         return new CpuidPlan(
-            features.OrderBy(f => f.Bit).ToArray(),
+            features.OrderBy(f => f.Feature).ToArray(),
             modifiers.OrderBy(m => m.Leaf).ThenBy(m => m.Subleaf).ThenBy(m => m.Register).ToArray());
     }
 

@@ -1,5 +1,5 @@
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
@@ -17,7 +17,7 @@ internal static class ExpectBinder
             if (Get(expect, key) is { } node)
                 yield return (node, $"expect.{key}");
         }
-        foreach (var flavour in new[] { SpecLanguage.HardwareFlavour, SpecLanguage.KvmPvmFlavour })
+        foreach (var flavour in new[] { FlavourExpectations.HardwareName, FlavourExpectations.KvmPvmName })
         {
             if (Get(Map(Map(expect, "flavours"), flavour), "guestEnablesAsyncPf") is { } node)
                 yield return (node, $"expect.flavours.{flavour}.guestEnablesAsyncPf");
@@ -29,8 +29,8 @@ internal static class ExpectBinder
         var common = Read(expect, null);
         var flavours = Map(expect, "flavours");
         return new FlavourExpectations(
-            Read(Map(flavours, SpecLanguage.HardwareFlavour), common),
-            Read(Map(flavours, SpecLanguage.KvmPvmFlavour), common));
+            Read(Map(flavours, FlavourExpectations.HardwareName), common),
+            Read(Map(flavours, FlavourExpectations.KvmPvmName), common));
     }
 
     private static Expectations Read(YamlMapping? node, Expectations? fallback)
@@ -47,9 +47,12 @@ internal static class ExpectBinder
                 Integer(Get(events, "vector")) is { } v and <= byte.MaxValue ? (byte)v : baseEvents?.Vector),
             new AbiExpectations(Boolean(Get(abi, "canaryIntact")) ?? fallback?.Abi.CanaryIntact),
             // The shape has no kernelAbi under flavours: the image's layout does not depend on the host.
-            fallback is null ? KernelAbiNames.Parse(Text(Get(node, "kernelAbi"))) : fallback.KernelAbi,
+            fallback is null ? KernelAbi(Text(Get(node, "kernelAbi"))) : fallback.KernelAbi,
             Boolean(Get(node, "guestEnablesAsyncPf")) ?? fallback?.GuestEnablesAsyncPf);
     }
+
+    private static ApfDataAbi? KernelAbi(string? name) =>
+        ApfDataLayouts.Names.FirstOrDefault(n => n.Key == name) is { Key: not null } match ? match.Value : null;
 
     private static uint? Count(YamlNode? node) => Integer(node) is { } n and <= uint.MaxValue ? (uint)n : null;
 }

@@ -1,5 +1,5 @@
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Shapes;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
@@ -21,14 +21,7 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
 
     private TestGuestPlan? BindTest(YamlMapping test, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
     {
-        TestProgram? program = Text(Get(test, "program")) switch
-        {
-            "minimal" => TestProgram.Minimal,
-            "msr-protocol" => TestProgram.MsrProtocol,
-            "async-pf" => TestProgram.AsyncPf,
-            _ => null,
-        };
-        if (program is null)
+        if (TestPrograms.Names.FirstOrDefault(p => p.Key == Text(Get(test, "program"))) is not { Key: not null, Value: var program })
             return null;
         if (program == TestProgram.AsyncPf && Get(asyncPfNode, "workload") is null)
             error(test, "guest.test", "the async-pf program needs asyncPf with a workload");
@@ -42,13 +35,13 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
             if (BindAccess(items[i], $"guest.test.accesses[{i}]", asyncPfNode, asyncPf) is { } access)
                 accesses.Add(access);
         }
-        return new TestGuestPlan(program.Value, accesses);
+        return new TestGuestPlan(program, accesses);
     }
 
     private MsrAccess? BindAccess(YamlNode node, string path, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
     {
         var msrNode = Get(node, "msr");
-        var msr = Text(msrNode) is { } name && KvmMsrs.ByName(name) is { } named ? named : Integer(msrNode) is { } n and <= uint.MaxValue ? (uint?)n : null;
+        var msr = Text(msrNode) is { } name && KvmPvMsrs.BySpecName(name) is { } named ? named : Integer(msrNode) is { } n and <= uint.MaxValue ? (uint?)n : null;
         MsrOp? op = Text(Get(node, "op")) switch { "write" => MsrOp.Write, "read" => MsrOp.Read, _ => null };
         var expect = Text(Get(node, "expect")) switch { "accept" => AccessExpectation.Accept, "gp" => AccessExpectation.Gp, _ => AccessExpectation.Oracle };
         var valueNode = Get(node, "value");
@@ -65,23 +58,23 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         {
             value = msr switch
             {
-                KvmMsrs.AsyncPfEn => asyncPf?.EnValue,
-                KvmMsrs.AsyncPfInt => asyncPf?.Vector,
-                KvmMsrs.AsyncPfAck => 1,
+                KvmPvMsrs.AsyncPfEn => asyncPf?.EnValue,
+                KvmPvMsrs.AsyncPfInt => asyncPf?.Vector,
+                KvmPvMsrs.AsyncPfAck => 1,
                 _ => null,
             };
             // A default whose source is present but invalid was already reported there.
             var sourcePresent = msr switch
             {
-                KvmMsrs.AsyncPfEn => asyncPfNode is not null,
-                KvmMsrs.AsyncPfInt => Get(asyncPfNode, "vector") is not null,
+                KvmPvMsrs.AsyncPfEn => asyncPfNode is not null,
+                KvmPvMsrs.AsyncPfInt => Get(asyncPfNode, "vector") is not null,
                 _ => false,
             };
             if (value is null && !sourcePresent)
                 error(node, path, msr switch
                 {
-                    KvmMsrs.AsyncPfEn => "a write to async-pf-en without value takes the EN value of asyncPf, but asyncPf is missing",
-                    KvmMsrs.AsyncPfInt => "a write to async-pf-int without value takes asyncPf.vector, but it is missing",
+                    KvmPvMsrs.AsyncPfEn => "a write to async-pf-en without value takes the EN value of asyncPf, but asyncPf is missing",
+                    KvmPvMsrs.AsyncPfInt => "a write to async-pf-int without value takes asyncPf.vector, but it is missing",
                     _ => $"missing required key 'value' for a write to MSR 0x{msr:x}",
                 });
         }

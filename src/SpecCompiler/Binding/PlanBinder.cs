@@ -1,7 +1,8 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Composition;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
@@ -86,9 +87,9 @@ internal sealed class PlanBinder(DiagnosticBag diagnostics, string leafFile)
 
         if (gpaNode is not null && dataGpa is { } gpa)
         {
-            if (gpa % AsyncPfEn.DataAreaBytes != 0)
+            if (gpa % KvmVcpuPvApfData.Size != 0)
                 Error(gpaNode, "asyncPf.dataGpa", $"expected a 64-byte aligned GPA, found 0x{gpa:x} (low 6 bits are EN flag bits)");
-            else if (machine is not null && (gpa >= machine.MemoryBytes || machine.MemoryBytes - gpa < AsyncPfEn.DataAreaBytes))
+            else if (machine is not null && (gpa >= machine.MemoryBytes || machine.MemoryBytes - gpa < KvmVcpuPvApfData.Size))
                 Error(gpaNode, "asyncPf.dataGpa", $"expected the 64-byte area inside guest RAM (below 0x{machine.MemoryBytes:x}), found 0x{gpa:x}; use enRaw for a deliberately bad GPA");
         }
         if (rawNode is not null && enNode is not null)
@@ -113,8 +114,7 @@ internal sealed class PlanBinder(DiagnosticBag diagnostics, string leafFile)
 
         if (raw is null && dataGpa is null)
             return null;
-        var enValue = raw ?? (dataGpa!.Value | (ulong)flags);
-        var plan = new AsyncPfPlan(vector, raw is null ? dataGpa : null, raw is null ? flags : (AsyncPfEnFlags)(raw.Value & 0xf), enValue, raw is not null, workload);
+        var plan = new AsyncPfPlan(vector, raw ?? AsyncPfEn.Value(dataGpa!.Value, flags), raw is not null, workload);
         if (workloadNode is not null && !plan.Enabled)
             Error(workloadNode, "asyncPf.workload", "a fault workload needs async #PF enabled: add 'enabled' to asyncPf.en (or bit 0 to enRaw)");
         return plan;

@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Language;
@@ -121,7 +122,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var cases = new List<CompiledCase>();
-        var caseSources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var caseNames = new CaseNames();
         var compiledSpecs = new HashSet<string>(StringComparer.Ordinal);
         var globs = Items(node);
         for (var i = 0; i < globs.Count; i++)
@@ -148,10 +149,10 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
                 _failed |= !result.Succeeded;
                 foreach (var compiled in result.Cases)
                 {
-                    if (caseSources.TryAdd(compiled.Name, spec))
+                    if (caseNames.TryClaim(compiled, out var first))
                         cases.Add(compiled);
                     else
-                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(caseSources[compiled.Name])}");
+                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(first!)}");
                 }
             }
         }

@@ -1,3 +1,5 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Shapes;
 
 namespace Vmspec.SpecCompiler.Language;
@@ -12,8 +14,6 @@ internal static class SpecLanguage
     public const string ApiVersion = "vmspec.dev/v1";
     public const string SpecKind = "VmSpec";
     public const string BaseKind = "VmSpecBase";
-    public const string KvmPvmFlavour = "kvm_pvm";
-    public const string HardwareFlavour = "hardware";
     public const ulong DefaultTimeoutMs = 30_000;
 
     private const string NamePattern = "^[a-z0-9][a-z0-9-]{0,62}$";
@@ -70,31 +70,34 @@ internal static class SpecLanguage
     private static readonly ObjectShape Cpuid = new("The CPUID given to the vCPUs, relative to KVM_GET_SUPPORTED_CPUID.",
     [
         new("kvmFeatures", new MapShape("KVM PV features of leaf 0x40000001 EAX: set, clear or host (as offered; the default)",
-            new EnumShape("feature setting", ["set", "clear", "host"]), Keys: KvmPvFeatures.Bits.Select(b => b.Key).ToArray())),
+            new EnumShape("feature setting", ["set", "clear", "host"]), Keys: KvmPvFeatures.All.Select(f => f.Key).ToArray())),
         new("modifiers", new ListShape("raw modifiers", CpuidModifier, MaxItems: 64)),
     ]);
 
     private static readonly ObjectShape MsrAccess = new("One MSR access performed by the msr-protocol guest, in order.",
     [
         new("msr", new AnyOfShape("MSR name or index", [
-            new EnumShape("MSR name", KvmMsrs.Names.Select(n => n.Key).ToArray()), U32]), Required: true),
+            new EnumShape("MSR name", KvmPvMsrs.All.Select(m => m.SpecName).ToArray()), U32]), Required: true),
         new("op", new EnumShape("access", ["write", "read"]), Required: true),
         new("value", U64 with { Description = "value to write; defaults: async-pf-en = asyncPf EN value, async-pf-int = asyncPf.vector, async-pf-ack = 1" }),
         new("expect", new EnumShape("expected outcome (default oracle: as the protocol oracle predicts)", ["accept", "gp", "oracle"])),
         new("readBack", U64 with { Description = "value a read must return (for a write: read back after it)" }),
     ]);
 
+    private static Field Program(TestProgram program) =>
+        new("program", new EnumShape("test program", [TestPrograms.Name(program)]), Required: true);
+
     private static readonly DiscriminatedShape TestGuest = new("A generated test guest.", "program",
     [
-        new("minimal", new ObjectShape("Long mode, CPUID, report, stop.",
-            [new("program", new EnumShape("test program", ["minimal"]), Required: true)])),
-        new("msr-protocol", new ObjectShape("Performs a list of MSR accesses and reports each outcome.",
+        new(TestPrograms.Name(TestProgram.Minimal), new ObjectShape("Long mode, CPUID, report, stop.",
+            [Program(TestProgram.Minimal)])),
+        new(TestPrograms.Name(TestProgram.MsrProtocol), new ObjectShape("Performs a list of MSR accesses and reports each outcome.",
         [
-            new("program", new EnumShape("test program", ["msr-protocol"]), Required: true),
+            Program(TestProgram.MsrProtocol),
             new("accesses", new ListShape("MSR accesses in order", MsrAccess, MinItems: 1, MaxItems: 256), Required: true),
         ])),
-        new("async-pf", new ObjectShape("Enables async #PF as asyncPf says and touches asyncPf.workload pages.",
-            [new("program", new EnumShape("test program", ["async-pf"]), Required: true)])),
+        new(TestPrograms.Name(TestProgram.AsyncPf), new ObjectShape("Enables async #PF as asyncPf says and touches asyncPf.workload pages.",
+            [Program(TestProgram.AsyncPf)])),
     ]);
 
     private static readonly ObjectShape FileReference = new("A file checked by hash.",
@@ -182,12 +185,12 @@ internal static class SpecLanguage
         new("abi", Abi),
         new("kernelAbi", new EnumShape(
             "Linux guests only: the kvm_vcpu_pv_apf_data layout the kernel image's BTF must show (vmspec abi verdict)",
-            KernelAbiNames.All.Select(n => n.Key).ToArray())),
+            ApfDataLayouts.Names.Select(n => n.Key).ToArray())),
         new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
         new("flavours", new ObjectShape("Per-host-flavour overrides where results differ.",
         [
-            new(KvmPvmFlavour, FlavourExpectations),
-            new(HardwareFlavour, FlavourExpectations),
+            new(Plans.FlavourExpectations.KvmPvmName, FlavourExpectations),
+            new(Plans.FlavourExpectations.HardwareName, FlavourExpectations),
         ])),
     ]);
 

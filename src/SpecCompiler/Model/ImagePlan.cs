@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 namespace Vmspec.SpecCompiler.Model;
 
 /// <summary>

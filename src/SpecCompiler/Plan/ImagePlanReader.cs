@@ -1,3 +1,4 @@
+using Vmspec.Plans;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.SpecCompiler.Plan;

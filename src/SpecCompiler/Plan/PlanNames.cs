@@ -1,4 +1,5 @@
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.X86;
+using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -11,9 +12,6 @@ internal static class PlanNames
     public static readonly IReadOnlyList<KeyValuePair<string, CpuidRegister>> Registers =
         [new("eax", CpuidRegister.Eax), new("ebx", CpuidRegister.Ebx), new("ecx", CpuidRegister.Ecx), new("edx", CpuidRegister.Edx)];
 
-    public static readonly IReadOnlyList<KeyValuePair<string, TestProgram>> Programs =
-        [new("minimal", TestProgram.Minimal), new("msr-protocol", TestProgram.MsrProtocol), new("async-pf", TestProgram.AsyncPf)];
-
     public static readonly IReadOnlyList<KeyValuePair<string, MsrOp>> Ops =
         [new("write", MsrOp.Write), new("read", MsrOp.Read)];
 
@@ -22,7 +20,6 @@ internal static class PlanNames
 
     public static string Of(FeatureMode v) => Name(FeatureModes, v);
     public static string Of(CpuidRegister v) => Name(Registers, v);
-    public static string Of(TestProgram v) => Name(Programs, v);
     public static string Of(MsrOp v) => Name(Ops, v);
     public static string Of(AccessExpectation v) => Name(AccessExpectations, v);
 

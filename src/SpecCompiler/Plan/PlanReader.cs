@@ -1,5 +1,5 @@
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -26,11 +26,11 @@ public static class PlanReader
 
         var expect = root.Object("expect");
         var expectations = new FlavourExpectations(
-            ReadExpectations(expect.Object(SpecLanguage.HardwareFlavour)),
-            ReadExpectations(expect.Object(SpecLanguage.KvmPvmFlavour)));
+            ReadExpectations(expect.Object(FlavourExpectations.HardwareName)),
+            ReadExpectations(expect.Object(FlavourExpectations.KvmPvmName)));
         expect.NoOthers();
         if (expectations.Hardware.KernelAbi != expectations.KvmPvm.KernelAbi)
-            throw new PlanFormatException($"{expect.PathOf(SpecLanguage.KvmPvmFlavour)}.kernelAbi: a kernel's ABI cannot differ between flavours");
+            throw new PlanFormatException($"{expect.PathOf(FlavourExpectations.KvmPvmName)}.kernelAbi: a kernel's ABI cannot differ between flavours");
 
         return new VmPlan(
             root.String("name"),
@@ -49,10 +49,9 @@ public static class PlanReader
         var featuresObject = cpuid.Object("kvmFeatures");
         var features = featuresObject.Names
             .Select(name => new KvmFeatureSetting(
-                name,
-                KvmPvFeatures.BitOf(name) ?? throw new PlanFormatException($"{featuresObject.PathOf(name)}: unknown KVM PV feature"),
+                KvmPvFeatures.TryParse(name, out var feature) ? feature : throw new PlanFormatException($"{featuresObject.PathOf(name)}: unknown KVM PV feature"),
                 featuresObject.Enum(name, PlanNames.FeatureModes)))
-            .OrderBy(f => f.Bit)
+            .OrderBy(f => f.Feature)
             .ToArray();
         var modifiers = cpuid.Array("modifiers").Select(entry =>
         {
@@ -70,7 +69,7 @@ public static class PlanReader
     {
         GuestPlan plan = guest.String("type") switch
         {
-            "test" => new TestGuestPlan(guest.Enum("program", PlanNames.Programs), guest.Array("accesses").Select(entry =>
+            "test" => new TestGuestPlan(guest.Enum("program", TestPrograms.Names), guest.Array("accesses").Select(entry =>
             {
                 var a = new JsonFields(entry.Item, entry.Path);
                 var access = new MsrAccess((uint)a.UInt("msr", uint.MaxValue), a.Enum("op", PlanNames.Ops), a.OptionalUInt("value"),
@@ -113,13 +112,6 @@ public static class PlanReader
 
     private static AsyncPfPlan ReadAsyncPf(JsonFields apf)
     {
-        var flags = AsyncPfEnFlags.None;
-        foreach (var (item, path) in apf.Array("enFlags"))
-        {
-            var name = JsonFields.AsString(item, path);
-            var flag = AsyncPfEn.FlagNames.FirstOrDefault(f => f.Key == name);
-            flags |= flag.Key is null ? throw new PlanFormatException($"{path}: unknown EN flag '{name}'") : flag.Value;
-        }
         FaultWorkload? workload = null;
         if (apf.Optional("workload") is { } w)
         {
@@ -127,8 +119,7 @@ public static class PlanReader
             workload = new FaultWorkload((uint)f.UInt("pages", 1024), f.UInt("resolveDelayMs"), (byte)f.UInt("cpl", 3), f.Bool("interruptsEnabled"));
             f.NoOthers();
         }
-        var plan = new AsyncPfPlan((byte?)apf.OptionalUInt("vector", byte.MaxValue), apf.OptionalUInt("dataGpa"), flags,
-            apf.UInt("enValue"), apf.Bool("enRaw"), workload);
+        var plan = new AsyncPfPlan((byte?)apf.OptionalUInt("vector", byte.MaxValue), apf.UInt("enValue"), apf.Bool("enRaw"), workload);
         apf.NoOthers();
         return plan;
     }
@@ -145,7 +136,7 @@ public static class PlanReader
                 events.OptionalBool("tokensPaired"),
                 (byte?)events.OptionalUInt("vector", byte.MaxValue)),
             new AbiExpectations(abi.OptionalBool("canaryIntact")),
-            e.Optional("kernelAbi") is not null ? e.Enum("kernelAbi", KernelAbiNames.All) : null,
+            e.Optional("kernelAbi") is not null ? e.Enum("kernelAbi", ApfDataLayouts.Names) : null,
             e.OptionalBool("guestEnablesAsyncPf"));
         events.NoOthers();
         abi.NoOthers();

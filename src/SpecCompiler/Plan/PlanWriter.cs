@@ -1,5 +1,5 @@
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -30,8 +30,8 @@ public static class PlanWriter
         .Set("guest", Guest(plan.Guest))
         .Set("asyncPf", plan.AsyncPf is { } apf ? AsyncPf(apf) : null)
         .Set("expect", new JsonObject()
-            .Set(SpecLanguage.HardwareFlavour, Expectations(plan.Expect.Hardware))
-            .Set(SpecLanguage.KvmPvmFlavour, Expectations(plan.Expect.KvmPvm)))
+            .Set(FlavourExpectations.HardwareName, Expectations(plan.Expect.Hardware))
+            .Set(FlavourExpectations.KvmPvmName, Expectations(plan.Expect.KvmPvm)))
         .Set("timeoutMs", plan.TimeoutMs);
 
     private static JsonObject Dictionary(IEnumerable<KeyValuePair<string, string>> pairs)
@@ -61,7 +61,7 @@ public static class PlanWriter
     {
         TestGuestPlan test => new JsonObject()
             .Set("type", "test")
-            .Set("program", PlanNames.Of(test.Program))
+            .Set("program", TestPrograms.Name(test.TestProgram))
             .Set("accesses", new JsonArray(test.Accesses.Select(a => new JsonObject()
                 .Set("msr", (ulong)a.Msr)
                 .Set("op", PlanNames.Of(a.Op))
@@ -86,8 +86,6 @@ public static class PlanWriter
 
     private static JsonObject AsyncPf(AsyncPfPlan apf) => new JsonObject()
         .Set("vector", apf.Vector is { } v ? (ulong)v : null)
-        .Set("dataGpa", apf.DataGpa)
-        .Set("enFlags", new JsonArray(AsyncPfEn.FlagNames.Where(f => apf.Flags.HasFlag(f.Value)).Select(f => (object)f.Key)))
         .Set("enValue", apf.EnValue)
         .Set("enRaw", apf.RawEn)
         .Set("workload", apf.Workload is { } w
@@ -106,6 +104,6 @@ public static class PlanWriter
             .Set("tokensPaired", e.Events.TokensPaired)
             .Set("vector", (ulong?)e.Events.Vector))
         .Set("abi", new JsonObject().Set("canaryIntact", e.Abi.CanaryIntact))
-        .Set("kernelAbi", e.KernelAbi is { } abi ? KernelAbiNames.Of(abi) : null)
+        .Set("kernelAbi", e.KernelAbi is { } abi ? ApfDataLayouts.Name(abi) : null)
         .Set("guestEnablesAsyncPf", e.GuestEnablesAsyncPf);
 }

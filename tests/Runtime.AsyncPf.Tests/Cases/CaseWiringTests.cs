@@ -1,7 +1,10 @@
+using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
+using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Host;
@@ -11,19 +14,19 @@ namespace Vmspec.Runtime.AsyncPf.Tests.Cases;
 
 public class CaseWiringTests
 {
-    private static CaseDefinition Case(CaseProgram program, ulong memory = 0x40_0000, IReadOnlyList<CpuidEdit>? edits = null,
-        EventExpectation? hardware = null, EventExpectation? pvm = null) => new(
-        "c", program, new MachineDefinition(memory, true, edits ?? []),
-        [new ProtocolAccess(MsrAccess.Write(AsyncPfMsrs.Enable, 0x3fffc9), AccessExpectation.Oracle, null)],
-        Reports.Setup(6), hardware ?? EventExpectation.None, pvm ?? EventExpectation.None, TimeSpan.FromSeconds(5));
+    private static VmPlan Case(TestProgram program, ulong memory = 0x40_0000, CpuidPlan? cpuid = null,
+        Expectations? hardware = null, Expectations? pvm = null) =>
+        TestPlans.Plan("c", TestPlans.Guest(program, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x3fffc9)), memory, enforce: true, cpuid,
+            Reports.Setup(6), hardware, pvm);
 
     [Fact]
     public void TheOracleSeesThePvFeaturesAfterTheCasesEdits()
     {
         var offered = new[] { new KvmCpuidEntry2 { Function = KvmPvFeatures.Leaf, Eax = 0x1007efb } };
-        var definition = Case(CaseProgram.MsrProtocol, edits: [CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt)]);
-        var table = new CpuidTable(offered).ApplyAll(definition.Machine.CpuidEdits); // as VmBuilder does
-        var host = OracleWiring.Host(definition.Machine, table, CaseMachine.Plan(definition).Ram);
+        var plan = Case(TestProgram.MsrProtocol, cpuid: TestPlans.Clear(KvmPvFeature.AsyncPfInt));
+        var machine = CaseMachine.Plan(plan, MsrProtocolProgram.Instance);
+        var table = new CpuidTable(offered).ApplyAll(machine.ToConfig(plan).CpuidEdits); // as VmBuilder does
+        var host = OracleWiring.Host(plan.Machine, table, machine.Ram);
         Assert.Equal(0x1007efbu & ~(1u << 14), host.PvFeatures);
         Assert.True(host.Enforced);
         Assert.True(host.InKernelLapic);
@@ -34,20 +37,19 @@ public class CaseWiringTests
     [Fact]
     public void AsyncPfMachineHasTheUserfaultSlotAt4MiBAndTheCanaryAtTheArea()
     {
-        var machine = CaseMachine.Plan(Case(CaseProgram.AsyncPf));
-        Assert.Equal(0x40_0000UL, machine.UserfaultBase);
-        Assert.Equal(6UL * 4096, machine.UserfaultSize);
+        var machine = CaseMachine.Plan(Case(TestProgram.AsyncPf), AsyncPfProgram.Instance);
+        Assert.Equal(new UserfaultRegion(0x40_0000, 6 * 4096, TimeSpan.FromMilliseconds(2)), machine.Userfault);
         Assert.Equal([new GuestRam(0, 0x40_0000), new GuestRam(0x40_0000, 6 * 4096)], machine.Ram);
         Assert.Equal([0x6000UL], machine.Canary.Areas);
         // Bigger RAM pushes the slot to the next 2 MiB boundary.
-        Assert.Equal(0x80_0000UL, CaseMachine.Plan(Case(CaseProgram.AsyncPf, memory: 0x70_0000)).UserfaultBase);
+        Assert.Equal(0x80_0000UL, CaseMachine.Plan(Case(TestProgram.AsyncPf, memory: 0x70_0000), AsyncPfProgram.Instance).Userfault?.Base);
     }
 
     [Fact]
     public void MsrProtocolCanaryClipsAtTheEndOfRam()
     {
-        var machine = CaseMachine.Plan(Case(CaseProgram.MsrProtocol));
-        Assert.Null(machine.UserfaultBase);
+        var machine = CaseMachine.Plan(Case(TestProgram.MsrProtocol), MsrProtocolProgram.Instance);
+        Assert.Null(machine.Userfault);
         Assert.Equal([0x3fffc0UL], machine.Canary.Areas);
         Assert.Equal(56, machine.Canary.Bytes.Count);
     }
@@ -55,7 +57,7 @@ public class CaseWiringTests
     [Fact]
     public void RamTooSmallForTheLayoutIsAClearError()
     {
-        var e = Assert.Throws<ArgumentException>(() => CaseMachine.Plan(Case(CaseProgram.Minimal, memory: 0x10_0000)));
+        var e = Assert.Throws<ArgumentException>(() => CaseMachine.Plan(Case(TestProgram.Minimal, memory: 0x10_0000), MinimalProgram.Instance));
         Assert.StartsWith("machine.memory 0x100000", e.Message);
     }
 
@@ -65,9 +67,9 @@ public class CaseWiringTests
     [InlineData(KvmFlavour.KvmAmd, 6, "hardware (kvm_amd)")]
     public void ExpectationsFollowTheFlavour(KvmFlavour flavour, int pageNotPresent, string label)
     {
-        var definition = Case(CaseProgram.AsyncPf, hardware: new EventExpectation(PageNotPresent: 6), pvm: new EventExpectation(PageNotPresent: 0));
-        Assert.Equal(pageNotPresent, ExpectationChecks.For(definition, flavour).PageNotPresent);
-        var check = Assert.Single(ExpectationChecks.Compare(ExpectationChecks.For(definition, flavour), flavour, new AsyncPfCounts(0, 0, 1),
+        var plan = Case(TestProgram.AsyncPf, hardware: TestPlans.Expect(pageNotPresent: 6), pvm: TestPlans.Expect(pageNotPresent: 0));
+        Assert.Equal((uint)pageNotPresent, plan.Expect.For(flavour).Events.PageNotPresent);
+        var check = Assert.Single(ExpectationChecks.Compare(plan.Expect.For(flavour), flavour, new AsyncPfCounts(0, 0, 1),
             TokenPairing.Analyze([], []), [], null));
         Assert.Equal($"expect ({label}): pageNotPresent", check.Name);
         Assert.Equal(pageNotPresent == 0 ? Outcome.Passed : Outcome.Failed, check.Status);
@@ -77,7 +79,7 @@ public class CaseWiringTests
     public void WithoutKvmTheCaseIsSkippedWithTheProbesReason()
     {
         var host = new HostReport(false, "no /dev/kvm: kvm_pvm is loaded but did not create it", KvmFlavour.KvmPvm, ["kvm_pvm"], null, [], null, []);
-        var result = CaseRunner.Run(Case(CaseProgram.AsyncPf), host);
+        var result = CaseRunner.Run(Case(TestProgram.AsyncPf), AsyncPfProgram.Instance, host);
         Assert.Equal(Outcome.Skipped, result.Status);
         Assert.Equal("async-pf", result.Guest);
         Assert.Equal(host.Reason, result.Reason);

@@ -1,11 +1,10 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Host;
-using static Vmspec.Runtime.AsyncPf.Protocol.AsyncPfEnableBits;
+using static Vmspec.Abi.KvmPara.AsyncPfEnFlags;
 
 namespace Vmspec.Runtime.AsyncPf.Tests.Kvm;
 
@@ -20,32 +19,30 @@ public class CaseRunnerOnKvmTests
         return host;
     }
 
-    private static CaseDefinition Faults(string name, AsyncPfEnableBits bits, int cpl, bool interrupts, int delayMs = 2, ulong area = 0x6000,
-        EventExpectation? hardware = null, EventExpectation? pvm = null) => new(
-        name, CaseProgram.AsyncPf, new MachineDefinition(0x40_0000, false, []), [],
-        new AsyncPfSetup(0xec, AsyncPfEnable.Value(area, bits), new FaultWorkloadDefinition(6, TimeSpan.FromMilliseconds(delayMs), cpl, interrupts)),
-        hardware ?? EventExpectation.None, pvm ?? EventExpectation.None, TimeSpan.FromSeconds(20));
+    private static VmPlan Faults(string name, AsyncPfEnFlags bits, int cpl, bool interrupts, int delayMs = 2, ulong area = 0x6000,
+        Expectations? hardware = null, Expectations? pvm = null) =>
+        TestPlans.Plan(name, TestPlans.Guest(TestProgram.AsyncPf),
+            asyncPf: new AsyncPfPlan(0xec, AsyncPfEn.Value(area, bits), RawEn: false, new FaultWorkload(6, (ulong)delayMs, (byte)cpl, interrupts)),
+            hardware: hardware, pvm: pvm, timeoutMs: 20_000);
 
-    private static CaseDefinition Msr(string name, bool enforce, IReadOnlyList<CpuidEdit> edits, params MsrAccess[] accesses) => new(
-        name, CaseProgram.MsrProtocol, new MachineDefinition(0x40_0000, enforce, edits),
-        accesses.Select(a => new ProtocolAccess(a, AccessExpectation.Oracle, null)).ToArray(), null,
-        EventExpectation.None, EventExpectation.None, TimeSpan.FromSeconds(10));
+    private static VmPlan Msr(string name, bool enforce, CpuidPlan cpuid, params MsrAccess[] accesses) =>
+        TestPlans.Plan(name, TestPlans.Guest(TestProgram.MsrProtocol, accesses), enforce: enforce, cpuid: cpuid, timeoutMs: 10_000);
 
-    private static CaseResult Passes(CaseDefinition definition)
+    private static CaseResult Passes(VmPlan plan)
     {
-        var result = CaseRunner.Run(definition, Host());
+        var result = CasePrograms.For(plan.Guest).Run(plan, Host(), Environment.CurrentDirectory);
         Assert.True(result.Status == Outcome.Passed,
             string.Join('\n', result.Checks.Where(c => c.Status == Outcome.Failed).Select(c => $"{c.Name}: expected {c.Expected}; observed {c.Observed}")));
         return result;
     }
 
-    private static readonly EventExpectation SixDelivered = new(6, 6, 1, true, 0xec, true);
-    private static readonly EventExpectation NoneDelivered = new(0, 0, null, null, null, true);
+    private static readonly Expectations SixDelivered = TestPlans.Expect(6, 6, 1, true, 0xec, true);
+    private static readonly Expectations NoneDelivered = TestPlans.Expect(0, 0, canaryIntact: true);
+    private static readonly Expectations NoneWithoutWakeup = TestPlans.Expect(0, 0, 0, canaryIntact: true);
 
     [Fact]
     public void MinimalGuestSeesTheCpuidSet() =>
-        Passes(new CaseDefinition("minimal", CaseProgram.Minimal, new MachineDefinition(0x40_0000, false, [CpuidEdit.ClearPvFeature(KvmPvFeature.StealTime)]),
-            [], null, EventExpectation.None, EventExpectation.None, TimeSpan.FromSeconds(5)));
+        Passes(TestPlans.Plan("minimal", TestPlans.Guest(TestProgram.Minimal), cpuid: TestPlans.Clear(KvmPvFeature.StealTime)));
 
     [Theory]
     [InlineData(0)]
@@ -61,7 +58,7 @@ public class CaseRunnerOnKvmTests
 
     [Fact]
     public void EnabledAloneDeliversNothing() =>
-        Passes(Faults("enabled-only", Enabled, 3, true, hardware: NoneDelivered with { WakeupAll = 0 }, pvm: NoneDelivered with { WakeupAll = 0 }));
+        Passes(Faults("enabled-only", Enabled, 3, true, hardware: NoneWithoutWakeup, pvm: NoneWithoutWakeup));
 
     [Fact]
     public void InterruptsOffGetNothing() =>
@@ -86,23 +83,22 @@ public class CaseRunnerOnKvmTests
     [InlineData(0x6029UL)]
     public void ReservedEnableBitsGeneralProtect(ulong value)
     {
-        var result = Passes(Msr($"en-reserved[0x{value:x}]", false, [], MsrAccess.Write(AsyncPfMsrs.Enable, value), MsrAccess.Read(AsyncPfMsrs.Enable)));
+        var result = Passes(Msr($"en-reserved[0x{value:x}]", false, CpuidPlan.HostOffers, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, value), MsrAccess.Read(KvmPvMsrs.AsyncPfEn)));
         Assert.Equal("#GP [en-reserved]", result.Checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal)).Expected);
     }
 
     [Fact]
     public void ClearedFeaturesWithEnforcementGeneralProtectEveryAccess() =>
-        Passes(Msr("enforced-cleared", true,
-            [CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPf), CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt), CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfVmexit)],
-            MsrAccess.Read(AsyncPfMsrs.Enable), MsrAccess.Write(AsyncPfMsrs.Enable, 0),
-            MsrAccess.Read(AsyncPfMsrs.Interrupt), MsrAccess.Write(AsyncPfMsrs.Interrupt, 0),
-            MsrAccess.Read(AsyncPfMsrs.Acknowledge), MsrAccess.Write(AsyncPfMsrs.Acknowledge, 0)));
+        Passes(Msr("enforced-cleared", true, TestPlans.Clear(KvmPvFeature.AsyncPf, KvmPvFeature.AsyncPfInt, KvmPvFeature.AsyncPfVmexit),
+            MsrAccess.Read(KvmPvMsrs.AsyncPfEn), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0),
+            MsrAccess.Read(KvmPvMsrs.AsyncPfInt), MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0),
+            MsrAccess.Read(KvmPvMsrs.AsyncPfAck), MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 0)));
 
     [Fact]
     public void ProtocolSequenceMatchesTheOracle() =>
-        Passes(Msr("enable-sequence", false, [],
-            MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec), MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009), MsrAccess.Read(AsyncPfMsrs.Enable),
-            MsrAccess.Read(AsyncPfMsrs.Acknowledge), MsrAccess.Write(AsyncPfMsrs.Enable, 0), MsrAccess.Read(AsyncPfMsrs.Interrupt)));
+        Passes(Msr("enable-sequence", false, CpuidPlan.HostOffers,
+            MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009), MsrAccess.Read(KvmPvMsrs.AsyncPfEn),
+            MsrAccess.Read(KvmPvMsrs.AsyncPfAck), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0), MsrAccess.Read(KvmPvMsrs.AsyncPfInt)));
 
     [Fact]
     public void FaultLatencyBenchMeasuresEveryFault()

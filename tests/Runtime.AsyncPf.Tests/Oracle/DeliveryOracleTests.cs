@@ -1,13 +1,14 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
-using static Vmspec.Runtime.AsyncPf.Protocol.AsyncPfEnableBits;
+using static Vmspec.Abi.KvmPara.AsyncPfEnFlags;
 
 namespace Vmspec.Runtime.AsyncPf.Tests.Oracle;
 
 public class DeliveryOracleTests
 {
-    private static bool Delivered(AsyncPfEnableBits bits, int cpl, bool interrupts, bool pvm) =>
-        DeliveryOracle.Predict(new FaultWorkload(AsyncPfEnable.Value(0x6000, bits), cpl, interrupts), pvm).Delivered;
+    private static bool Delivered(AsyncPfEnFlags bits, int cpl, bool interrupts, bool pvm) =>
+        DeliveryOracle.Predict(AsyncPfEn.Value(0x6000, bits), new FaultWorkload(1, 0, (byte)cpl, interrupts), pvm).Delivered;
 
     [Theory]
     [InlineData(false)]
@@ -28,7 +29,7 @@ public class DeliveryOracleTests
     public void Cpl0WithSendAlwaysDependsOnTheFlavour()
     {
         Assert.True(Delivered(Enabled | DeliveryAsInt | SendAlways, 0, true, pvm: false));
-        var onPvm = DeliveryOracle.Predict(new FaultWorkload(AsyncPfEnable.Value(0x6000, Enabled | DeliveryAsInt | SendAlways), 0, true), true);
+        var onPvm = DeliveryOracle.Predict(AsyncPfEn.Value(0x6000, Enabled | DeliveryAsInt | SendAlways), new FaultWorkload(1, 0, 0, true), true);
         Assert.False(onPvm.Delivered);
         Assert.Equal([HostRules.PvmEmulatesCpl0], onPvm.Because);
     }

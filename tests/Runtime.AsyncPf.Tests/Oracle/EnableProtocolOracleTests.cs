@@ -1,6 +1,7 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Protocol;
-using static Vmspec.Runtime.AsyncPf.Protocol.AsyncPfEnableBits;
+using static Vmspec.Abi.KvmPara.AsyncPfEnFlags;
 
 namespace Vmspec.Runtime.AsyncPf.Tests.Oracle;
 
@@ -16,9 +17,9 @@ public class EnableProtocolOracleTests
     private static string Outcome(EnableProtocolOracle oracle, MsrAccess access) => oracle.Predict(access).Outcome;
 
     [Theory]
-    [InlineData(AsyncPfMsrs.Enable)]
-    [InlineData(AsyncPfMsrs.Interrupt)]
-    [InlineData(AsyncPfMsrs.Acknowledge)]
+    [InlineData(KvmPvMsrs.AsyncPfEn)]
+    [InlineData(KvmPvMsrs.AsyncPfInt)]
+    [InlineData(KvmPvMsrs.AsyncPfAck)]
     public void EnforcedWithoutFeaturesEveryAccessFaultsLikeKvmPvTest(uint msr)
     {
         var oracle = Oracle(features: 0);
@@ -30,17 +31,17 @@ public class EnableProtocolOracleTests
     public void WithoutEnforcementCpuidDoesNotGate()
     {
         var oracle = Oracle(features: 0, enforced: false);
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)));
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt | DeliveryAsPfVmexit))));
-        Assert.Equal("0x600d", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Enable)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsInt | DeliveryAsPfVmexit))));
+        Assert.Equal("0x600d", Outcome(oracle, MsrAccess.Read(KvmPvMsrs.AsyncPfEn)));
     }
 
     [Fact]
     public void AckIsGatedByAsyncPfIntNotByAsyncPf()
     {
         var oracle = Oracle(features: 1u << 4);
-        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Acknowledge, 1)));
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled))));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 1)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled))));
     }
 
     [Theory]
@@ -48,7 +49,7 @@ public class EnableProtocolOracleTests
     [InlineData(0x20UL)]
     public void ReservedEnableBitsFault(ulong bit)
     {
-        var prediction = Oracle().Predict(MsrAccess.Write(AsyncPfMsrs.Enable, DataGpa | (ulong)Enabled | bit));
+        var prediction = Oracle().Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, DataGpa | (ulong)Enabled | bit));
         Assert.True(prediction.GeneralProtection);
         Assert.Contains(HostRules.EnReservedBits, prediction.Because);
     }
@@ -57,16 +58,16 @@ public class EnableProtocolOracleTests
     public void DeliveryFlagsNeedTheirFeatures()
     {
         var withoutVmexit = Oracle(features: (1u << 4) | (1u << 14));
-        Assert.Equal("#GP", Outcome(withoutVmexit, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsPfVmexit))));
+        Assert.Equal("#GP", Outcome(withoutVmexit, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsPfVmexit))));
         var withoutInt = Oracle(features: 1u << 4);
-        Assert.Equal("#GP", Outcome(withoutInt, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt))));
+        Assert.Equal("#GP", Outcome(withoutInt, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsInt))));
     }
 
     [Fact]
     public void EnabledAloneIsAcceptedButNotEnabledAndQueuesNothing()
     {
         var oracle = Oracle();
-        var prediction = oracle.Predict(MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled)));
+        var prediction = oracle.Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled)));
         Assert.False(prediction.GeneralProtection);
         Assert.False(prediction.QueuesWakeupAll);
         Assert.False(oracle.AsyncPfEnabled);
@@ -77,7 +78,7 @@ public class EnableProtocolOracleTests
     public void EachEnablingWriteQueuesAWakeupAll()
     {
         var oracle = Oracle();
-        var enable = MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled | DeliveryAsInt));
+        var enable = MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsInt));
         Assert.True(oracle.Predict(enable).QueuesWakeupAll);
         Assert.True(oracle.Predict(enable).QueuesWakeupAll);
         Assert.Equal(2, oracle.WakeupAllQueued);
@@ -88,42 +89,42 @@ public class EnableProtocolOracleTests
     public void DataAreaOutsideRamFaultsButTheValueIsStoredFirst()
     {
         var oracle = Oracle();
-        var outside = AsyncPfEnable.Value(8 << 20, Enabled | DeliveryAsInt);
-        var prediction = oracle.Predict(MsrAccess.Write(AsyncPfMsrs.Enable, outside));
+        var outside = AsyncPfEn.Value(8 << 20, Enabled | DeliveryAsInt);
+        var prediction = oracle.Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, outside));
         Assert.True(prediction.GeneralProtection);
         Assert.Contains(HostRules.EnDataMustBeWritableRam, prediction.Because);
         Assert.Equal(0, oracle.WakeupAllQueued);
-        Assert.Equal(outside, oracle.Predict(MsrAccess.Read(AsyncPfMsrs.Enable)).ReadValue);
+        Assert.Equal(outside, oracle.Predict(MsrAccess.Read(KvmPvMsrs.AsyncPfEn)).ReadValue);
     }
 
     [Fact]
     public void LastSixtyFourBytesOfRamAreAValidDataArea() =>
-        Assert.True(Oracle().Predict(MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value((8 << 20) - 64, Enabled | DeliveryAsInt))).QueuesWakeupAll);
+        Assert.True(Oracle().Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value((8 << 20) - 64, Enabled | DeliveryAsInt))).QueuesWakeupAll);
 
     [Fact]
     public void WithoutInKernelLapicEnableZeroIsANoOpAndAnythingElseFaults()
     {
         var oracle = Oracle(lapic: false);
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, 0)));
-        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Enable, AsyncPfEnable.Value(DataGpa, Enabled))));
-        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0)));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled))));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0)));
     }
 
     [Fact]
     public void InterruptVectorReadsBackAndHighBitsFault()
     {
         var oracle = Oracle();
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)));
-        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Interrupt, 0x1ec)));
-        Assert.Equal("0xec", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Interrupt)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)));
+        Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0x1ec)));
+        Assert.Equal("0xec", Outcome(oracle, MsrAccess.Read(KvmPvMsrs.AsyncPfInt)));
     }
 
     [Fact]
     public void AckAcceptsAnyValueAndReadsZero()
     {
         var oracle = Oracle();
-        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(AsyncPfMsrs.Acknowledge, 0xfffffffffffffffe)));
-        Assert.Equal("0x0", Outcome(oracle, MsrAccess.Read(AsyncPfMsrs.Acknowledge)));
+        Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 0xfffffffffffffffe)));
+        Assert.Equal("0x0", Outcome(oracle, MsrAccess.Read(KvmPvMsrs.AsyncPfAck)));
     }
 
     [Fact]

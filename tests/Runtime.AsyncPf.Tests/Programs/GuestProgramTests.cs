@@ -1,10 +1,11 @@
 using Iced.Intel;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
+using Vmspec.Runtime.Selftesting;
 using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Tests.Programs;
@@ -18,9 +19,9 @@ public class GuestProgramTests
 
     private static GuestProgram Msr() => MsrProtocolGuest.Build(Layout,
     [
-        MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec),
-        MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009),
-        MsrAccess.Read(AsyncPfMsrs.Enable),
+        MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec),
+        MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009),
+        MsrAccess.Read(KvmPvMsrs.AsyncPfEn),
     ]);
 
     private static List<Instruction> Decode(GuestProgram program, ulong from)
@@ -43,7 +44,7 @@ public class GuestProgramTests
     {
         Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
         Assert.Equal(Msr().Sha256, Msr().Sha256);
-        Assert.Equal(MinimalProgram.Build(Layout).Sha256, MinimalProgram.Build(Layout).Sha256);
+        Assert.Equal(MinimalGuest.Build(Layout).Sha256, MinimalGuest.Build(Layout).Sha256);
         Assert.Equal("d0c6d71cda79f0abc91061d95eb2c59d5fbe7f5152f6aedc21adeeb551d9daf8", AsyncPf().Sha256);
         Assert.Equal("edff1a54044c9cfb47b560d04525609e50666da98e3f8e2ed6675797e226aa5a", Msr().Sha256);
     }
@@ -110,7 +111,7 @@ public class GuestProgramTests
         var common = Decode(program, handler[1].NearBranchTarget).TakeWhile(i => i.Mnemonic != Mnemonic.Iretq).ToList();
         Assert.Contains(common, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.R12 && i.MemoryDisplacement64 == KvmVcpuPvApfData.TokenOffset && i.Op1Kind == OpKind.Immediate32);
         var ecxLoads = common.Where(i => i.Mnemonic == Mnemonic.Mov && i.Op0Register == Register.ECX && i.Op1Kind == OpKind.Immediate32).Select(i => i.GetImmediate(1)).ToList();
-        Assert.Equal([MsrIndex.X2ApicEoi, AsyncPfMsrs.Acknowledge], ecxLoads.Take(2).Select(v => (uint)v));
+        Assert.Equal([MsrIndex.X2ApicEoi, KvmPvMsrs.AsyncPfAck], ecxLoads.Take(2).Select(v => (uint)v));
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public class GuestProgramTests
     {
         var code = Decode(Msr(), Layout.Code);
         Assert.Equal(1, code.Count(i => i.Mnemonic == Mnemonic.Sti));
-        var few = MsrProtocolGuest.Build(Layout, [MsrAccess.Write(AsyncPfMsrs.Interrupt, 0xec)]);
+        var few = MsrProtocolGuest.Build(Layout, [MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)]);
         Assert.Equal(0, Decode(few, Layout.Code).Count(i => i.Mnemonic == Mnemonic.Sti));
     }
 

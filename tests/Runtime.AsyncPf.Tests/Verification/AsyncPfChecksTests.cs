@@ -1,9 +1,9 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
 using static Vmspec.Runtime.AsyncPf.Tests.Reports;

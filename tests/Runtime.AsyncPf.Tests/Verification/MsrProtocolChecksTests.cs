@@ -1,8 +1,8 @@
-using Vmspec.Runtime.AsyncPf.Cases;
+using Vmspec.Abi.KvmPara;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
-using Vmspec.Runtime.AsyncPf.Protocol;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Running;
@@ -16,10 +16,10 @@ public class MsrProtocolChecksTests
     private static readonly OracleHost Open = new(0x1007efb, Enforced: false, InKernelLapic: true, Ram);
     private static readonly OracleHost Cleared = new(0, Enforced: true, InKernelLapic: true, Ram);
 
-    private static readonly ProtocolAccess[] EnableThenRead =
+    private static readonly MsrAccess[] EnableThenRead =
     [
-        new(MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009), AccessExpectation.Oracle, null),
-        new(MsrAccess.Read(AsyncPfMsrs.Enable), AccessExpectation.Oracle, null),
+        MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009),
+        MsrAccess.Read(KvmPvMsrs.AsyncPfEn),
     ];
 
     private static List<GuestEvent> Observed(ulong writeFault, ulong readFault, ulong readValue, bool wakeup) =>
@@ -31,7 +31,7 @@ public class MsrProtocolChecksTests
         new GuestDone(0),
     ];
 
-    private static IReadOnlyList<Check> Verify(IReadOnlyList<ProtocolAccess> accesses, OracleHost host, List<GuestEvent> events, out EnableProtocolOracle oracle)
+    private static IReadOnlyList<Check> Verify(IReadOnlyList<MsrAccess> accesses, OracleHost host, List<GuestEvent> events, out EnableProtocolOracle oracle)
     {
         var run = new RunResult(RunVerdict.Completed, "done", events, null, TimeSpan.FromMilliseconds(1), 10);
         return MsrProtocolChecks.Verify(accesses, host, run, GuestObservations.Parse(events), out oracle);
@@ -62,10 +62,10 @@ public class MsrProtocolChecksTests
     [Fact]
     public void ExplicitExpectationsOverrideTheOracle()
     {
-        ProtocolAccess[] accesses =
+        MsrAccess[] accesses =
         [
-            new(MsrAccess.Write(AsyncPfMsrs.Enable, 0x6009), AccessExpectation.GeneralProtection, null),
-            new(MsrAccess.Read(AsyncPfMsrs.Enable), AccessExpectation.Accept, 0x6009),
+            MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009) with { Expect = AccessExpectation.Gp },
+            MsrAccess.Read(KvmPvMsrs.AsyncPfEn) with { Expect = AccessExpectation.Accept, ReadBack = 0x6009 },
         ];
         var checks = Verify(accesses, Open, Observed(14, 0, 0x6009, wakeup: false), out _);
         var write = checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal));
@@ -80,7 +80,7 @@ public class MsrProtocolChecksTests
         var events = Observed(0, 0, 0x6009, wakeup: true);
         Verify(EnableThenRead, Open, events, out var oracle);
         var view = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Open,
-            msr => msr == AsyncPfMsrs.Enable ? 0x6009UL : 0x12);
+            msr => msr == KvmPvMsrs.AsyncPfEn ? 0x6009UL : 0x12);
         Assert.Equal(Outcome.Passed, view[0].Status);
         Assert.Equal("0x6009 (the guest's last read)", view[0].Expected);
         Assert.Equal(Outcome.Failed, view[1].Status); // INT never written: the oracle holds 0, KVM said 0x12

@@ -1,3 +1,5 @@
+using Vmspec.Abi.KvmPara;
+using Vmspec.Abi.X86;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Kvm;
 

@@ -1,4 +1,5 @@
 using Iced.Intel;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Selftesting;
@@ -58,8 +59,8 @@ public sealed class GuestKitTests
     public void Safe_msr_access_records_a_fixup_from_the_msr_instruction_to_the_next_one()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
-            .WrmsrSafe(MsrIndex.KvmAsyncPfInt, 0xec)
-            .RdmsrSafe(MsrIndex.KvmAsyncPfInt)
+            .WrmsrSafe(KvmPvMsrs.AsyncPfInt, 0xec)
+            .RdmsrSafe(KvmPvMsrs.AsyncPfInt)
             .Done()
             .Build();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Host;
 
 namespace Vmspec.Runtime.Tests.Host;

@@ -1,3 +1,5 @@
+using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Devices;
@@ -73,14 +75,14 @@ public sealed class KvmGuestTests
     public void Msr_written_by_the_guest_reads_back_in_the_guest_and_through_kvm_get_msrs()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
-            .WrmsrSafe(MsrIndex.KvmAsyncPfInt, 0xec).AssertNoFault("WRMSR ASYNC_PF_INT faulted")
-            .RdmsrSafe(MsrIndex.KvmAsyncPfInt).AssertNoFault("RDMSR ASYNC_PF_INT faulted")
+            .WrmsrSafe(KvmPvMsrs.AsyncPfInt, 0xec).AssertNoFault("WRMSR ASYNC_PF_INT faulted")
+            .RdmsrSafe(KvmPvMsrs.AsyncPfInt).AssertNoFault("RDMSR ASYNC_PF_INT faulted")
             .ReportRegister(1, rax)
             .Done()
             .Build();
         ulong[] host = [];
 
-        RunResult result = Run(program, after: (vm, _) => host = vm.GetMsrs(MsrIndex.KvmAsyncPfInt));
+        RunResult result = Run(program, after: (vm, _) => host = vm.GetMsrs(KvmPvMsrs.AsyncPfInt));
 
         Assert.True(result.Succeeded, result.Format());
         Assert.Equal(0xecUL, result.Reports.Single(r => r.Kind == 1).Value);
@@ -91,7 +93,7 @@ public sealed class KvmGuestTests
     public void A_refused_wrmsr_is_reported_as_a_recovered_gp_and_the_guest_continues()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
-            .WrmsrSafe(MsrIndex.KvmAsyncPfInt, 0xec)
+            .WrmsrSafe(KvmPvMsrs.AsyncPfInt, 0xec)
             .AssertFaulted(ExceptionNames.GeneralProtection, "WRMSR of a hidden PV MSR did not #GP")
             .Report(2, 0x600d)
             .Done()

@@ -1,8 +1,8 @@
-namespace Vmspec.SpecCompiler.Model;
+namespace Vmspec.Plans;
 
 /// <summary>
-/// One compiled case: everything the runtime needs, fully resolved (no defaults left to apply,
-/// no YAML). Serialized canonically by <see cref="Plan.PlanWriter"/>, read back by <see cref="Plan.PlanReader"/>.
+/// One compiled case: everything the runtime needs, fully resolved (no defaults left to apply, no YAML).
+/// SpecCompiler writes it (canonical JSON, content-addressed) and reads it back; Runtime.AsyncPf runs it.
 /// </summary>
 public sealed record VmPlan(
     string Name,
@@ -16,7 +16,9 @@ public sealed record VmPlan(
     ulong TimeoutMs)
 {
     /// <summary>Version of the plan JSON format (not of the YAML language).</summary>
-    public const string FormatVersion = "vmspec.dev/plan/v1";
+    public const string FormatVersion = "vmspec.dev/plan/v2";
+
+    public TimeSpan Timeout => TimeSpan.FromMilliseconds(TimeoutMs);
 }
 
 /// <summary>The spec a case came from; labels sorted by key.</summary>

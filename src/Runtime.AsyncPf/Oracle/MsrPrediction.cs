@@ -1,25 +1,6 @@
 using System.Globalization;
-using Vmspec.Runtime.AsyncPf.Protocol;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
-
-public enum MsrOperation
-{
-    Read,
-    Write,
-}
-
-/// <summary>One RDMSR or WRMSR the guest performs.</summary>
-public sealed record MsrAccess(uint Msr, MsrOperation Operation, ulong Value = 0)
-{
-    public static MsrAccess Read(uint msr) => new(msr, MsrOperation.Read);
-
-    public static MsrAccess Write(uint msr, ulong value) => new(msr, MsrOperation.Write, value);
-
-    public override string ToString() => Operation == MsrOperation.Read
-        ? $"rdmsr {AsyncPfMsrs.Name(Msr)}"
-        : $"wrmsr {AsyncPfMsrs.Name(Msr)} 0x{Value.ToString("x", CultureInfo.InvariantCulture)}";
-}
 
 /// <summary>What KVM must answer to one access, and the rules that say so.</summary>
 public sealed record MsrPrediction(bool GeneralProtection, ulong? ReadValue, bool QueuesWakeupAll, IReadOnlyList<HostRule> Because)

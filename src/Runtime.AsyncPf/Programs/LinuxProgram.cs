@@ -1,35 +1,50 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Plans;
+using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
-using Vmspec.SpecCompiler.Model;
 
-namespace Vmspec.Cli.Verification;
+namespace Vmspec.Runtime.AsyncPf.Programs;
 
 /// <summary>
-/// A case whose guest is a real Linux kernel: the kernel is fetched and verified by sha256, its
-/// async #PF ABI is read from its BTF and compared with the spec; booting it needs hardware KVM.
+/// <c>linux</c>: the guest is a real Linux kernel. The kernel is fetched and verified by sha256, its async #PF ABI
+/// is read from its BTF and compared with the plan; booting it needs hardware KVM and devices not emulated yet.
 /// </summary>
-internal static class LinuxGuestCase
+public sealed class LinuxProgram : ICaseProgram
 {
-    internal const string PvmCannotBoot =
+    public const string PvmCannotBoot =
         "kvm_pvm cannot boot unmodified Linux: all CPL0 kernel code runs in KVM's instruction emulator, which dies in int3_selftest";
 
-    internal const string LinuxBootIncomplete =
+    public const string LinuxBootIncomplete =
         "booting real Linux needs devices this build does not emulate yet (i8254 PIT, a sink for legacy ports, UART IRQ 4); the loader itself is tested with the synthetic kernel";
 
-    public static async Task<CaseResult> RunAsync(VmPlan plan, LinuxGuestPlan guest, string specDirectory, HostReport host)
+    public static LinuxProgram Instance { get; } = new();
+
+    private LinuxProgram()
     {
+    }
+
+    public string Name => LinuxGuestPlan.ProgramName;
+
+    public CaseResult Run(VmPlan plan, HostReport host, string specDirectory) =>
+        RunAsync(plan, host, specDirectory).GetAwaiter().GetResult();
+
+    private static async Task<CaseResult> RunAsync(VmPlan plan, HostReport host, string specDirectory)
+    {
+        var guest = plan.Guest as LinuxGuestPlan ?? throw new ArgumentException($"guest: the linux program runs a Linux guest, not {plan.Guest.Program}");
         var watch = Stopwatch.StartNew();
-        var expected = plan.Expect.For(host.Flavour == KvmFlavour.KvmPvm ? HostFlavour.KvmPvm : HostFlavour.Hardware);
+        var expected = plan.Expect.For(host.Flavour);
         var checks = new List<Check>();
         var (image, unavailable) = await ResolveKernelAsync(guest.Kernel, specDirectory);
         if (image is null)
         {
-            checks.Add(Check.SkipRequired("kernel ABI", Name(expected.KernelAbi), unavailable!));
+            checks.Add(Check.SkipRequired("kernel ABI", AbiName(expected.KernelAbi), unavailable!));
         }
         else
         {
@@ -38,19 +53,19 @@ internal static class LinuxGuestCase
                 var report = AbiReport.Create(image);
                 if (expected.KernelAbi is { } abi)
                     checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)",
-                        report.Verdict == Name(abi) ? Outcome.Passed : Outcome.Failed, Name(abi), $"{report.Verdict}: {report.Detail}"));
+                        report.Verdict == AbiName(abi) ? Outcome.Passed : Outcome.Failed, AbiName(abi), $"{report.Verdict}: {report.Detail}"));
             }
             catch (KernelImageException e)
             {
-                checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)", Outcome.Failed, Name(expected.KernelAbi), e.Message));
+                checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)", Outcome.Failed, AbiName(expected.KernelAbi), e.Message));
             }
         }
         var bootReason = !host.Available ? host.Reason
-            : host.Flavour == KvmFlavour.KvmPvm ? PvmCannotBoot
+            : KvmFlavours.EmulatesCpl0(host.Flavour) ? PvmCannotBoot
             : LinuxBootIncomplete;
         checks.Add(Check.SkipRequired("boot to init and enable async #PF", expected.GuestEnablesAsyncPf is false ? "not enabled" : "EN = GPA|ENABLED|DELIVERY_AS_INT, INT = 0xf3", bootReason));
         var status = CaseResult.Summarize(checks);
-        return new CaseResult(plan.Name, "linux", status, checks, AsyncPfCounts.None, watch.Elapsed,
+        return new CaseResult(plan.Name, LinuxGuestPlan.ProgramName, status, checks, AsyncPfCounts.None, watch.Elapsed,
             status == Outcome.Skipped ? CaseResult.RequiredSkip(checks)?.Observed : null);
     }
 
@@ -90,11 +105,5 @@ internal static class LinuxGuestCase
         }
     }
 
-    private static string Name(KernelAbi? abi) => abi switch
-    {
-        KernelAbi.Fixed64 => "fixed-64",
-        KernelAbi.Legacy68 => "legacy-68",
-        KernelAbi.Unknown => "unknown",
-        _ => "not checked",
-    };
+    private static string AbiName(ApfDataAbi? abi) => abi is { } known ? ApfDataLayouts.Name(known) : "not checked";
 }

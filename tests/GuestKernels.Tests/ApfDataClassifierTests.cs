@@ -1,18 +1,19 @@
+using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Btf;
 using Vmspec.GuestKernels.Tests.Builders;
 
 namespace Vmspec.GuestKernels.Tests;
 
-public sealed class ApfDataAbiTests
+public sealed class ApfDataClassifierTests
 {
     [Theory]
     [InlineData(false, "fixed-64")]
     [InlineData(true, "legacy-68")]
     public void ClassifiesBothKernelLayouts(bool legacy68, string verdict)
     {
-        var found = BtfTypes.Parse(SyntheticKernel.ApfBtf(legacy68)).FindStruct(ApfDataAbi.StructName)!;
-        var result = ApfDataAbi.Classify(found);
+        var found = BtfTypes.Parse(SyntheticKernel.ApfBtf(legacy68)).FindStruct(ApfDataLayouts.StructName)!;
+        var result = ApfDataClassifier.Classify(found);
         Assert.Equal(verdict, result.Verdict);
         Assert.Equal($"struct kvm_vcpu_pv_apf_data matches the {verdict} layout", result.Detail);
     }
@@ -25,8 +26,8 @@ public sealed class ApfDataAbiTests
         int u8 = b.Int("__u8", 1, 8);
         int u32 = b.Int("__u32", 4, 32);
         int pad = b.Array(u8, u32, 60);
-        b.Struct(ApfDataAbi.StructName, 68, ("reason", u32, 0), ("pad", pad, 32), ("enabled", u32, 512));
-        var result = ApfDataAbi.Classify(BtfTypes.Parse(b.Build()).FindStruct(ApfDataAbi.StructName)!);
+        b.Struct(ApfDataLayouts.StructName, 68, ("reason", u32, 0), ("pad", pad, 32), ("enabled", u32, 512));
+        var result = ApfDataClassifier.Classify(BtfTypes.Parse(b.Build()).FindStruct(ApfDataLayouts.StructName)!);
         Assert.Equal("unknown", result.Verdict);
         Assert.Equal("struct kvm_vcpu_pv_apf_data is 68 bytes with members reason@0:4, pad@4:60, enabled@64:4, matching neither fixed-64 nor legacy-68",
             result.Detail);
@@ -39,14 +40,14 @@ public sealed class ApfDataAbiTests
         int u8 = b.Int("__u8", 1, 8);
         int u32 = b.Int("__u32", 4, 32);
         int pad = b.Array(u8, u32, 56);
-        b.BitfieldStruct(ApfDataAbi.StructName, 64, ("flags", u32, 0, 32), ("token", u32, 32, 0), ("pad", pad, 64, 0));
-        var result = ApfDataAbi.Classify(BtfTypes.Parse(b.Build()).FindStruct(ApfDataAbi.StructName)!);
+        b.BitfieldStruct(ApfDataLayouts.StructName, 64, ("flags", u32, 0, 32), ("token", u32, 32, 0), ("pad", pad, 64, 0));
+        var result = ApfDataClassifier.Classify(BtfTypes.Parse(b.Build()).FindStruct(ApfDataLayouts.StructName)!);
         Assert.Equal("unknown", result.Verdict);
 
         var other = new BtfBuilder();
         int small = other.Int("__u16", 2, 16);
         int u8b = other.Int("__u8", 1, 8);
-        other.Struct(ApfDataAbi.StructName, 64, ("flags", small, 0), ("token", small, 32), ("pad", other.Array(u8b, small, 56), 64));
-        Assert.Equal("unknown", ApfDataAbi.Classify(BtfTypes.Parse(other.Build()).FindStruct(ApfDataAbi.StructName)!).Verdict);
+        other.Struct(ApfDataLayouts.StructName, 64, ("flags", small, 0), ("token", small, 32), ("pad", other.Array(u8b, small, 56), 64));
+        Assert.Equal("unknown", ApfDataClassifier.Classify(BtfTypes.Parse(other.Build()).FindStruct(ApfDataLayouts.StructName)!).Verdict);
     }
 }

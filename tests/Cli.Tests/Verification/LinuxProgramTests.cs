@@ -1,20 +1,21 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Cli.Specs;
-using Vmspec.Cli.Verification;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Plans;
+using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
 using Vmspec.Shared.Debian;
-using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Tests.Verification;
 
 /// <summary>The checked-in Debian kernel specs: the ABI verdict is checked on any host; the boot needs hardware KVM.</summary>
-public class LinuxGuestCaseTests
+public class LinuxProgramTests
 {
     [Theory]
     [InlineData("debian-6-1-cloud", "legacy-68")]
     [InlineData("debian-6-12-cloud", "fixed-64")]
-    public async Task KernelAbiIsCheckedAndTheBootIsSkippedWithAReason(string caseName, string verdict)
+    public void KernelAbiIsCheckedAndTheBootIsSkippedWithAReason(string caseName, string verdict)
     {
         var compiled = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Single(c => c.Name == caseName);
         var guest = (LinuxGuestPlan)compiled.Plan.Guest;
@@ -26,14 +27,14 @@ public class LinuxGuestCaseTests
             return;
         }
         var host = HostProbe.Probe();
-        var result = await LinuxGuestCase.RunAsync(compiled.Plan, guest, Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!, host);
+        var result = LinuxProgram.Instance.Run(compiled.Plan, host, Path.GetDirectoryName(Path.GetFullPath(compiled.SourceFile))!);
 
         var abi = Assert.Single(result.Checks, c => c.Name.StartsWith("kernel ABI", StringComparison.Ordinal));
         Assert.Equal(Outcome.Passed, abi.Status);
         Assert.StartsWith(verdict, abi.Observed);
         var boot = Assert.Single(result.Checks, c => c.Name.StartsWith("boot", StringComparison.Ordinal));
         Assert.Equal(Outcome.Skipped, boot.Status);
-        Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxGuestCase.PvmCannotBoot : LinuxGuestCase.LinuxBootIncomplete,
+        Assert.Equal(!host.Available ? host.Reason : host.Flavour == KvmFlavour.KvmPvm ? LinuxProgram.PvmCannotBoot : LinuxProgram.LinuxBootIncomplete,
             boot.Observed);
         Assert.Equal(Outcome.Skipped, result.Status);
         Assert.Equal(boot.Observed, result.Reason);

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Vmspec.Abi.KvmPara;
+
+namespace Vmspec.Plans;
+
+/// <summary>What runs in the VM: a generated test guest or a Linux kernel.</summary>
+public abstract record GuestPlan
+{
+    /// <summary>The name of the guest program that runs and judges this guest (the runtime's program registry key).</summary>
+    public abstract string Program { get; }
+}
+
+public enum TestProgram { Minimal, MsrProtocol, AsyncPf }
+
+/// <summary>The generated test programs by the names specs and plans use.</summary>
+public static class TestPrograms
+{
+    public static IReadOnlyList<KeyValuePair<string, TestProgram>> Names { get; } =
+        [new("minimal", TestProgram.Minimal), new("msr-protocol", TestProgram.MsrProtocol), new("async-pf", TestProgram.AsyncPf)];
+
+    public static string Name(TestProgram program) => Names.First(n => n.Value == program).Key;
+}
+
+public sealed record TestGuestPlan(TestProgram TestProgram, IReadOnlyList<MsrAccess> Accesses) : GuestPlan
+{
+    public override string Program => TestPrograms.Name(TestProgram);
+}
+
+public enum MsrOp { Write, Read }
+
+/// <summary>Oracle: the runtime's protocol oracle decides whether the access must #GP.</summary>
+public enum AccessExpectation { Oracle, Accept, Gp }
+
+/// <summary>One RDMSR or WRMSR with its value resolved (writes always carry one; reads never do) and how it is judged.</summary>
+public sealed record MsrAccess(uint Msr, MsrOp Op, ulong? Value, AccessExpectation Expect = AccessExpectation.Oracle, ulong? ReadBack = null)
+{
+    public static MsrAccess Read(uint msr) => new(msr, MsrOp.Read, null);
+
+    public static MsrAccess Write(uint msr, ulong value) => new(msr, MsrOp.Write, value);
+
+    /// <summary><c>rdmsr MSR_KVM_ASYNC_PF_EN</c> or <c>wrmsr MSR_KVM_ASYNC_PF_EN 0x...</c>: the name of its checks.</summary>
+    public override string ToString() => Op == MsrOp.Read
+        ? $"rdmsr {KvmPvMsrs.Describe(Msr)}"
+        : $"wrmsr {KvmPvMsrs.Describe(Msr)} 0x{(Value ?? 0).ToString("x", CultureInfo.InvariantCulture)}";
+}
+
+public sealed record LinuxGuestPlan(KernelSource Kernel, FileReference? Initramfs, string Cmdline) : GuestPlan
+{
+    public const string ProgramName = "linux";
+
+    public override string Program => ProgramName;
+}
+
+public abstract record KernelSource;
+
+public sealed record DebianKernel(string Package, string Version, string Sha256) : KernelSource;
+
+/// <summary>A file by path relative to the directory of the spec being compiled, with forward slashes.</summary>
+public sealed record FileReference(string Path, string Sha256) : KernelSource;

@@ -6,7 +6,7 @@ namespace Vmspec.Abi.Tests;
 public sealed class AsyncPfAbiTests
 {
     [Fact]
-    public void Msrs_have_the_uapi_numbers_and_both_names()
+    public void MSRs_have_the_uapi_numbers_and_both_names()
     {
         Assert.Equal(0x4b564d02u, KvmPvMsrs.AsyncPfEn);
         Assert.Equal(0x4b564d06u, KvmPvMsrs.AsyncPfInt);
@@ -19,7 +19,7 @@ public sealed class AsyncPfAbiTests
 
     /// <summary>Flags, reserved bits and GPA split the 64 bits of MSR_KVM_ASYNC_PF_EN without overlap or gap.</summary>
     [Fact]
-    public void En_flags_reserved_bits_and_gpa_partition_the_value()
+    public void EN_flags_reserved_bits_and_GPA_partition_the_value()
     {
         ulong flags = (ulong)(AsyncPfEnFlags.Enabled | AsyncPfEnFlags.SendAlways | AsyncPfEnFlags.DeliveryAsPfVmexit | AsyncPfEnFlags.DeliveryAsInt);
         Assert.Equal(AsyncPfEn.FlagMask, flags);
@@ -30,7 +30,7 @@ public sealed class AsyncPfAbiTests
     }
 
     [Fact]
-    public void En_value_splits_back_into_gpa_and_flags()
+    public void EN_value_splits_back_into_GPA_and_flags()
     {
         ulong value = AsyncPfEn.Value(0x6000, AsyncPfEnFlags.Enabled | AsyncPfEnFlags.DeliveryAsInt);
         Assert.Equal(0x6009UL, value);

@@ -5,7 +5,7 @@ namespace Vmspec.Abi.Tests;
 public sealed class KvmFlavourTests
 {
     [Fact]
-    public void Flavours_are_named_by_their_modules_and_only_kvm_pvm_emulates_cpl0()
+    public void Flavours_are_named_by_their_modules_and_only_kvm_pvm_emulates_CPL0()
     {
         Assert.Equal(["kvm_pvm", "kvm_intel", "kvm_amd"], KvmFlavours.Modules.Select(KvmFlavours.Name));
         Assert.Equal("unknown", KvmFlavours.Name(KvmFlavour.Unknown));

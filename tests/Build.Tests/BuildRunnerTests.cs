@@ -15,7 +15,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void RunsTheDefaultTargetWithItsDependencies()
+    public void Runs_the_default_target_with_its_dependencies()
     {
         var (exitCode, output, build) = Run([]);
         Assert.Equal(0, exitCode);
@@ -24,7 +24,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void RunsSeveralRequestedTargetsInDependencyOrder()
+    public void Runs_several_requested_targets_in_dependency_order()
     {
         var (exitCode, _, build) = Run(["Pack", "Test"]);
         Assert.Equal(0, exitCode);
@@ -32,21 +32,21 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void SkipWithoutNamesSkipsEveryDependency()
+    public void Skip_without_names_skips_every_dependency()
     {
         var (_, _, build) = Run(["Test", "--skip"]);
         Assert.Equal(["Test"], build.Executed);
     }
 
     [Fact]
-    public void SkipWithNamesSkipsOnlyThose()
+    public void Skip_with_names_skips_only_those()
     {
         var (_, _, build) = Run(["Pack", "--skip", "Clean", "Restore"]);
         Assert.Equal(["Compile", "Pack"], build.Executed);
     }
 
     [Fact]
-    public void PlanPrintsTheOrderAndRunsNothing()
+    public void Plan_prints_the_order_and_runs_nothing()
     {
         var (exitCode, output, build) = Run(["Test", "--plan"]);
         Assert.Equal(0, exitCode);
@@ -56,7 +56,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void HelpListsTargetsDependenciesAndParameters()
+    public void Help_lists_targets_dependencies_and_parameters()
     {
         var (exitCode, output, build) = Run(["--help"]);
         Assert.Equal(0, exitCode);
@@ -69,7 +69,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void AFailureStopsTheBuildAndLaterTargetsDoNotRun()
+    public void A_failure_stops_the_build_and_later_targets_do_not_run()
     {
         var (exitCode, output, build) = Run(["Test"], failIn: "Compile");
         Assert.Equal(1, exitCode);
@@ -79,7 +79,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void UnknownOptionIsAUsageError()
+    public void Unknown_option_is_a_usage_error()
     {
         var (exitCode, output, _) = Run(["--frobnicate"]);
         Assert.Equal(2, exitCode);
@@ -87,7 +87,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void FlagSetsAParameter()
+    public void Flag_sets_a_parameter()
     {
         var (_, _, build) = Run(["--greeting", "hi", "--count", "3"]);
         Assert.Equal("hi", build.Greeting);
@@ -95,14 +95,14 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void InlineFlagValueSetsAParameter()
+    public void Inline_flag_value_sets_a_parameter()
     {
         var (_, _, build) = Run(["--greeting=hey"]);
         Assert.Equal("hey", build.Greeting);
     }
 
     [Fact]
-    public void EnvironmentSetsAParameterAndTheFlagWins()
+    public void Environment_sets_a_parameter_and_the_flag_wins()
     {
         var environment = new Dictionary<string, string> { ["GREETING"] = "from-env", ["COUNT"] = "7" };
         Assert.Equal("from-env", Run([], environment).Build.Greeting);
@@ -111,7 +111,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void BoolSwitchNeedsNoValueButAcceptsOne()
+    public void Bool_switch_needs_no_value_but_accepts_one()
     {
         Assert.True(Run(["--fast"]).Build.Fast);
         Assert.True(Run(["--fast", "Test"]).Build.Fast);
@@ -121,7 +121,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void BadNumberIsAUsageErrorNamingTheFlag()
+    public void Bad_number_is_a_usage_error_naming_the_flag()
     {
         var (exitCode, output, _) = Run(["--count", "many"]);
         Assert.Equal(2, exitCode);
@@ -129,7 +129,7 @@ public class BuildRunnerTests
     }
 
     [Fact]
-    public void MissingValueIsAUsageError()
+    public void Missing_value_is_a_usage_error()
     {
         var (exitCode, output, _) = Run(["--greeting"]);
         Assert.Equal(2, exitCode);

@@ -46,7 +46,7 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void Help_names_the_one_docker_socket_default()
+    public void Help_names_the_one_Docker_socket_default()
     {
         var lines = RunMerged("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "--help"], RepositoryRoot);
 

@@ -14,7 +14,7 @@ public class TrxSummaryTests
         """;
 
     [Fact]
-    public void CountsOutcomesAcrossFilesWithReasons()
+    public void Counts_outcomes_across_files_with_reasons()
     {
         var directory = Directory.CreateTempSubdirectory();
         try

@@ -12,7 +12,7 @@ public sealed class AbiReportTests
     [InlineData(CompressionKind.Gzip, "gzip")]
     [InlineData(CompressionKind.Zstd, "zstd")]
     [InlineData(CompressionKind.Lz4, "lz4")]
-    public void ReportsASyntheticBzImage(CompressionKind kind, string name)
+    public void Reports_a_synthetic_bzImage(CompressionKind kind, string name)
     {
         var report = AbiReport.FromImage(KernelImage.FromBytes(SyntheticKernel.BzImage(kind, legacy68: true), "vmlinuz"));
         Assert.Equal(name, report.Compression);
@@ -21,7 +21,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void JsonHasTheDocumentedKeysInOrder()
+    public void JSON_has_the_documented_keys_in_order()
     {
         var report = AbiReport.FromImage(KernelImage.FromBytes(SyntheticKernel.BzImage(CompressionKind.Zstd, legacy68: false), "vmlinuz"));
         using var doc = JsonDocument.Parse(report.ToJson());
@@ -40,7 +40,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void SameImageGivesTheSameBytes()
+    public void Same_image_gives_the_same_bytes()
     {
         byte[] image = SyntheticKernel.BzImage(CompressionKind.Lz4, legacy68: true);
         byte[] first = AbiReport.FromImage(KernelImage.FromBytes(image, "a")).ToJson();
@@ -49,7 +49,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void TextRenderingShowsTheLayout()
+    public void Text_rendering_shows_the_layout()
     {
         var text = AbiReport.FromImage(KernelImage.FromBytes(SyntheticKernel.BzImage(CompressionKind.Gzip, legacy68: true), "vmlinuz")).ToText();
         Assert.Equal(
@@ -69,7 +69,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void MissingStructIsUnknownWithAReason()
+    public void Missing_struct_is_unknown_with_a_reason()
     {
         var b = new BtfBuilder();
         b.Struct("something_else", 0);
@@ -84,7 +84,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void MissingBtfIsUnknownWithAReason()
+    public void Missing_BTF_is_unknown_with_a_reason()
     {
         var elf = ElfBuilder.Build((".text", new byte[64]));
         var report = AbiReport.FromImage(KernelImage.FromBytes(BzImageBuilder.Build(Payloads.Compress(CompressionKind.Gzip, elf)), "vmlinuz"));
@@ -93,7 +93,7 @@ public sealed class AbiReportTests
     }
 
     [Fact]
-    public void OpensFilesOfEveryFormat()
+    public void Opens_files_of_every_format()
     {
         string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
         try

@@ -10,7 +10,7 @@ public sealed class ApfDataClassifierTests
     [Theory]
     [InlineData(false, "fixed-64")]
     [InlineData(true, "legacy-68")]
-    public void ClassifiesBothKernelLayouts(bool legacy68, string verdict)
+    public void Classifies_both_kernel_layouts(bool legacy68, string verdict)
     {
         var found = BtfTypes.Parse(SyntheticKernel.ApfBtf(legacy68)).FindStruct(ApfDataLayouts.StructName)!;
         var result = ApfDataClassifier.Classify(found);
@@ -20,7 +20,7 @@ public sealed class ApfDataClassifierTests
 
     /// <summary>The pre-5.8 layout (reason@0, pad[60], enabled@64) is 68 bytes too, but it is not legacy-68.</summary>
     [Fact]
-    public void OlderLayoutOfTheSameSizeIsUnknown()
+    public void Older_layout_of_the_same_size_is_unknown()
     {
         var b = new BtfBuilder();
         int u8 = b.Int("__u8", 1, 8);
@@ -34,7 +34,7 @@ public sealed class ApfDataClassifierTests
     }
 
     [Fact]
-    public void BitfieldsAndWrongSizesAreNotMatches()
+    public void Bitfields_and_wrong_sizes_are_not_matches()
     {
         var b = new BtfBuilder();
         int u8 = b.Int("__u8", 1, 8);

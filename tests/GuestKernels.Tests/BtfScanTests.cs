@@ -42,7 +42,7 @@ public sealed class BtfScanTests
     [InlineData(3)]
     [InlineData(4096)]
     [InlineData(1 << 20)]
-    public void FindsTheBlobInTheMiddleAndStopsOnceItIsComplete(int step)
+    public void Finds_the_blob_in_the_middle_and_stops_once_it_is_complete(int step)
     {
         byte[] btf = SyntheticKernel.ApfBtf(legacy68: true);
         byte[] image = Vmlinux(btf);
@@ -58,7 +58,7 @@ public sealed class BtfScanTests
     }
 
     [Fact]
-    public void SkipsDecoysBeforeTheRealBlob()
+    public void Skips_decoys_before_the_real_blob()
     {
         byte[] btf = SyntheticKernel.ApfBtf(legacy68: false);
         byte[] inconsistent = [.. Signature, .. Payloads.Le32(24), .. Payloads.Le32(8), .. Payloads.Le32(100), .. Payloads.Le32(50), .. Payloads.Le32(10)];
@@ -77,7 +77,7 @@ public sealed class BtfScanTests
     }
 
     [Fact]
-    public void FindsNothingWithoutBtf()
+    public void Finds_nothing_without_BTF()
     {
         byte[] image = ElfBuilder.Build((".text", Payloads.Sample(100_000)), (".data", [.. Signature, .. new byte[64]]));
         var scanner = new BtfScanner(image.Length, "test");
@@ -91,7 +91,7 @@ public sealed class BtfScanTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void TheBzImageScanStopsDecompressingAndMatchesTheFullRoute(CompressionKind kind)
+    public void The_bzImage_scan_stops_decompressing_and_matches_the_full_route(CompressionKind kind)
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(kind, Vmlinux(SyntheticKernel.ApfBtf(legacy68: true))));
 
@@ -109,7 +109,7 @@ public sealed class BtfScanTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void DecodersStopWhenProgressSaysSo(CompressionKind kind)
+    public void Decoders_stop_when_progress_says_so(CompressionKind kind)
     {
         byte[] data = new byte[3 << 20];
         new Random(42).NextBytes(data); // incompressible: every decoder needs several steps for it
@@ -129,7 +129,7 @@ public sealed class BtfScanTests
     /// <summary>A blob whose types do not start right after the header is valid BTF but not pahole's layout: the scan passes
     /// it by, and the section table still finds it.</summary>
     [Fact]
-    public void FallsBackToTheSectionTableWhenTheScanFindsNothing()
+    public void Falls_back_to_the_section_table_when_the_scan_finds_nothing()
     {
         byte[] btf = SyntheticKernel.ApfBtf(legacy68: false);
         uint typeLen = BinaryPrimitives.ReadUInt32LittleEndian(btf.AsSpan(12));
@@ -145,7 +145,7 @@ public sealed class BtfScanTests
     }
 
     [Fact]
-    public void APayloadWithoutBtfStillReportsTheMissingSection()
+    public void A_payload_without_BTF_still_reports_the_missing_section()
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(CompressionKind.Lz4, ElfBuilder.Build((".text", Payloads.Sample(200_000)))));
 
@@ -158,7 +158,7 @@ public sealed class BtfScanTests
     }
 
     [Fact]
-    public void ALyingTrailerIsStillRefusedWhenTheBlobLiesBeyondIt()
+    public void A_lying_trailer_is_still_refused_when_the_blob_lies_beyond_it()
     {
         byte[] vmlinux = Vmlinux(SyntheticKernel.ApfBtf(legacy68: true));
         byte[] payload = Payloads.Compress(CompressionKind.Lz4, vmlinux);
@@ -172,7 +172,7 @@ public sealed class BtfScanTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void OpenGivesTheSameReportAsFromBytes(CompressionKind kind)
+    public void Open_gives_the_same_report_as_from_bytes(CompressionKind kind)
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(kind, Vmlinux(SyntheticKernel.ApfBtf(legacy68: true))));
         string path = Path.Combine(Directory.CreateTempSubdirectory("vmspec-test-").FullName, "vmlinuz");

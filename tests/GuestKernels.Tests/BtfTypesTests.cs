@@ -40,7 +40,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void IndexesEveryKind()
+    public void Indexes_every_kind()
     {
         var (blob, ids) = EveryKind();
         var types = BtfTypes.Parse(blob);
@@ -56,7 +56,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void ResolvesSizesThroughQualifiersTypedefsAndArrays()
+    public void Resolves_sizes_through_qualifiers_typedefs_and_arrays()
     {
         var (blob, ids) = EveryKind();
         var types = BtfTypes.Parse(blob);
@@ -70,7 +70,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void SpellsTypeNamesLikeC()
+    public void Spells_type_names_like_C()
     {
         var (blob, ids) = EveryKind();
         var types = BtfTypes.Parse(blob);
@@ -86,7 +86,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void FindsAStructWithResolvedMembers()
+    public void Finds_a_struct_with_resolved_members()
     {
         var (blob, _) = EveryKind();
         var s = BtfTypes.Parse(blob).FindStruct("everything")!;
@@ -100,7 +100,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void FindsUnionsSeparatelyAndMatchesWholeNamesOnly()
+    public void Finds_unions_separately_and_matches_whole_names_only()
     {
         var (blob, _) = EveryKind();
         var types = BtfTypes.Parse(blob);
@@ -112,7 +112,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void ReadsBitfieldsFromKindFlagOffsets()
+    public void Reads_bitfields_from_kind_flag_offsets()
     {
         var b = new BtfBuilder();
         int u32 = b.Int("unsigned int", 4, 32);
@@ -125,7 +125,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void ReadsOldStyleBitfieldsFromIntEncoding()
+    public void Reads_old_style_bitfields_from_INT_encoding()
     {
         var b = new BtfBuilder();
         int threeBits = b.Int("unsigned int", 4, bits: 3, bitOffset: 2);
@@ -139,7 +139,7 @@ public sealed class BtfTypesTests
     [InlineData(0, 0x00, "BTF magic at offset 0 is 0xEB00, expected 0xEB9F")]
     [InlineData(2, 0x02, "BTF version at offset 2 is 2, expected 1")]
     [InlineData(5, 0x10, "BTF hdr_len at offset 4 is 4120, outside 24..")]
-    public void RejectsBadHeaders(int offset, byte value, string message)
+    public void Rejects_bad_headers(int offset, byte value, string message)
     {
         byte[] blob = SyntheticKernel.ApfBtf(false);
         blob[offset] = value;
@@ -147,7 +147,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RejectsBigEndianBtf()
+    public void Rejects_big_endian_BTF()
     {
         byte[] blob = SyntheticKernel.ApfBtf(false);
         (blob[0], blob[1]) = (blob[1], blob[0]);
@@ -155,7 +155,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RejectsUnknownKindsAndBadReferences()
+    public void Rejects_unknown_kinds_and_bad_references()
     {
         var b = new BtfBuilder();
         b.Raw(0, BtfBuilder.Info((BtfKind)20, 0, false), 0);
@@ -175,7 +175,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RefusesReferenceCycles()
+    public void Refuses_reference_cycles()
     {
         var b = new BtfBuilder();
         int a = b.Typedef("a", 2);
@@ -186,7 +186,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RefusesSizesThatOverflow()
+    public void Refuses_sizes_that_overflow()
     {
         var b = new BtfBuilder();
         int big = b.Int("big", 1 << 30, 8);
@@ -197,7 +197,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RefusesAStringSectionWithoutTerminator()
+    public void Refuses_a_string_section_without_terminator()
     {
         byte[] blob = SyntheticKernel.ApfBtf(false);
         blob[^1] = (byte)'x';
@@ -206,7 +206,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void EveryTruncationPointGivesAClearError()
+    public void Every_truncation_point_gives_a_clear_error()
     {
         byte[] blob = SyntheticKernel.ApfBtf(true);
         for (int length = 0; length < blob.Length; length++)
@@ -214,7 +214,7 @@ public sealed class BtfTypesTests
     }
 
     [Fact]
-    public void RejectsARecordCutShortInsideTheTypeSection()
+    public void Rejects_a_record_cut_short_inside_the_type_section()
     {
         byte[] blob = SyntheticKernel.ApfBtf(true);
         uint typeLen = BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(12));

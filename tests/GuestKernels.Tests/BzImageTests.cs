@@ -9,7 +9,7 @@ public sealed class BzImageTests
     private static readonly byte[] Payload = Payloads.Compress(CompressionKind.Gzip, Payloads.Sample(1000));
 
     [Fact]
-    public void ParsesEverySetupHeaderField()
+    public void Parses_every_setup_header_field()
     {
         var header = BzImage.Parse(BzImageBuilder.Build(Payload, initSize: 0x3378000), "test");
 
@@ -37,7 +37,7 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void ZeroSetupSectsMeansFour()
+    public void Zero_setup_sects_means_four()
     {
         var header = BzImage.Parse(BzImageBuilder.Build(Payload, setupSects: 0), "test");
         Assert.Equal(4, header.SetupSects);
@@ -45,7 +45,7 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void FieldsNewerThanTheProtocolReadAsZero()
+    public void Fields_newer_than_the_protocol_read_as_zero()
     {
         var header = BzImage.Parse(BzImageBuilder.Build(Payload, protocol: 0x0207), "test");
         Assert.False(header.HasPayloadInfo);
@@ -60,13 +60,13 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void MissingVersionPointerGivesNoVersion() =>
+    public void Missing_version_pointer_gives_no_version() =>
         Assert.Null(BzImage.Parse(BzImageBuilder.Build(Payload, kernelVersion: null), "test").KernelVersion);
 
     [Theory]
     [InlineData(0x1FE, "test: setup header field boot_flag at offset 0x1FE: is 0x0055, expected 0xAA55")]
     [InlineData(0x202, "test: setup header field header at offset 0x202: is 0x53726400, expected \"HdrS\" (0x53726448)")]
-    public void BadMagicNamesTheField(int offset, string message)
+    public void Bad_magic_names_the_field(int offset, string message)
     {
         var image = BzImageBuilder.Build(Payload);
         image[offset + (offset == 0x1FE ? 1 : 0)] = 0;
@@ -74,7 +74,7 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void VersionStringMustEndInsideTheSetupArea()
+    public void Version_string_must_end_inside_the_setup_area()
     {
         var image = BzImageBuilder.Build(Payload);
         image.AsSpan(0x300, 1024 - 0x300).Fill((byte)'x');
@@ -83,7 +83,7 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void PayloadPastTheEndIsRefused()
+    public void Payload_past_the_end_is_refused()
     {
         var image = BzImageBuilder.Build(Payload);
         BitConverter.TryWriteBytes(image.AsSpan(0x24C), (uint)(Payload.Length + 4096));
@@ -92,7 +92,7 @@ public sealed class BzImageTests
     }
 
     [Fact]
-    public void SetupSectorsPastTheEndAreRefused()
+    public void Setup_sectors_past_the_end_are_refused()
     {
         var image = BzImageBuilder.Build(Payload);
         image[0x1F1] = 200;
@@ -105,7 +105,7 @@ public sealed class BzImageTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
-    public void EveryTruncationPointGivesAClearError(CompressionKind kind)
+    public void Every_truncation_point_gives_a_clear_error(CompressionKind kind)
     {
         byte[] image = SyntheticKernel.BzImage(kind, legacy68: false);
         Assert.Equal("fixed-64", Abi.AbiReport.FromImage(KernelImage.FromBytes(image, "full.img")).Verdict);
@@ -121,7 +121,7 @@ public sealed class BzImageTests
     [InlineData(CompressionKind.Gzip)]
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
-    public void CorruptBytesNeverEscapeAsForeignExceptions(CompressionKind kind)
+    public void Corrupt_bytes_never_escape_as_foreign_exceptions(CompressionKind kind)
     {
         byte[] image = SyntheticKernel.BzImage(kind, legacy68: true);
         int refused = 0;

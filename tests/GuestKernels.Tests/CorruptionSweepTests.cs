@@ -12,7 +12,7 @@ public sealed class CorruptionSweepTests
     private static readonly byte[] Changes = [0x01, 0x80, 0xFF];
 
     [Fact]
-    public void BtfReaderNeverThrowsForeignExceptions()
+    public void BTF_reader_never_throws_foreign_exceptions()
     {
         byte[] blob = SyntheticKernel.ApfBtf(legacy68: true);
         int refused = Sweep(blob, corrupt =>
@@ -27,7 +27,7 @@ public sealed class CorruptionSweepTests
     }
 
     [Fact]
-    public void ElfReaderNeverThrowsForeignExceptions()
+    public void ELF_reader_never_throws_foreign_exceptions()
     {
         byte[] elf = ElfBuilder.Build((".text", new byte[32]), (".BTF", SyntheticKernel.ApfBtf(legacy68: false)));
         int refused = Sweep(elf, corrupt =>

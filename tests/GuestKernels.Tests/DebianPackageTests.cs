@@ -16,7 +16,7 @@ public sealed class DebianPackageTests
     [InlineData("data.tar.gz")]
     [InlineData("data.tar.zst")]
     [InlineData("data.tar")]
-    public void ReadsVmlinuzFromEachDataTarCompression(string member)
+    public void Reads_vmlinuz_from_each_data_tar_compression(string member)
     {
         byte[] data = member switch
         {
@@ -30,7 +30,7 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
-    public void ReadsVmlinuzFromDataTarXz()
+    public void Reads_vmlinuz_from_data_tar_xz()
     {
         var vmlinuz = DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.xz", DebBuilder.FakeDataTarXz), "pkg.deb");
         Assert.Equal("boot/vmlinuz-6.0.0-test", vmlinuz.Name);
@@ -38,7 +38,7 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
-    public void OpensAPackageAsAKernelImage()
+    public void Opens_a_package_as_a_kernel_image()
     {
         string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
         try
@@ -56,7 +56,7 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
-    public void ExplainsWhatIsMissingOrUnsupported()
+    public void Explains_what_is_missing_or_unsupported()
     {
         Assert.Equal("p.deb: no ./boot/vmlinuz-* file in the package",
             Assert.Throws<KernelImageException>(() => DebianKernelPackage.ReadVmlinuz(DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DebBuilder.Tar())), "p.deb")).Message);
@@ -69,7 +69,7 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
-    public void EveryTruncationPointGivesAClearError()
+    public void Every_truncation_point_gives_a_clear_error()
     {
         byte[] deb = DebBuilder.Deb("data.tar.xz", DebBuilder.FakeDataTarXz);
         for (int length = 0; length < deb.Length; length++)
@@ -77,7 +77,7 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
-    public void VerifiesTheDigestAndNamesTheFetchCommand()
+    public void Verifies_the_digest_and_names_the_fetch_command()
     {
         string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
         try
@@ -114,6 +114,6 @@ public sealed class DebianPackageTests
     [InlineData("-oDebug::pkgProblemResolver=1", "1.0", "0000000000000000000000000000000000000000000000000000000000000000", "package name")]
     [InlineData("linux-image-x", "--help", "0000000000000000000000000000000000000000000000000000000000000000", "package version")]
     [InlineData("linux-image-x", "1.0", "abc", "sha256 of linux-image-x=1.0 must be 64 hex digits")]
-    public void RejectsPinsThatCouldNotBeFetchedSafely(string name, string version, string sha256, string message) =>
+    public void Rejects_pins_that_could_not_be_fetched_safely(string name, string version, string sha256, string message) =>
         Assert.StartsWith(message, Assert.Throws<KernelImageException>(() => new DebianKernelPackage(name, version, sha256)).Message);
 }

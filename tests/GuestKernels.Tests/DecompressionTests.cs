@@ -12,7 +12,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void RoundTripsKernelStylePayloads(CompressionKind kind)
+    public void Round_trips_kernel_style_payloads(CompressionKind kind)
     {
         byte[] data = Payloads.Sample(300_000);
         byte[] payload = Payloads.Compress(kind, data);
@@ -21,7 +21,7 @@ public sealed class DecompressionTests
     }
 
     [Fact]
-    public void DecodesXzWithTheKernelsX86Filter()
+    public void Decodes_xz_with_the_kernels_x86_filter()
     {
         byte[] payload = Payloads.WithTrailer(Payloads.XzSample, Payloads.XzPlainText.Length);
         Assert.Equal(CompressionKind.Xz, CompressionMagic.Detect(payload));
@@ -29,7 +29,7 @@ public sealed class DecompressionTests
     }
 
     [Fact]
-    public void DecodesManyLz4BlocksAndConcatenatedFrames()
+    public void Decodes_many_LZ4_blocks_and_concatenated_frames()
     {
         byte[] data = Payloads.Sample(100_000);
         byte[] first = Payloads.Lz4Legacy(data[..40_000], blockSize: 4096);
@@ -43,7 +43,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void RefusesADeclaredSizeAboveInitSizeBeforeAllocating(CompressionKind kind)
+    public void Refuses_a_declared_size_above_init_size_before_allocating(CompressionKind kind)
     {
         byte[] bomb = Payloads.Compress(kind, new byte[32 << 20]);
         Assert.True(bomb.Length < 1 << 20);
@@ -56,7 +56,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void RefusesOutputBeyondALyingTrailer(CompressionKind kind)
+    public void Refuses_output_beyond_a_lying_trailer(CompressionKind kind)
     {
         byte[] bomb = Payloads.Compress(kind, new byte[32 << 20]);
         BitConverter.TryWriteBytes(bomb.AsSpan(bomb.Length - 4), 4096u);
@@ -66,7 +66,7 @@ public sealed class DecompressionTests
     }
 
     [Fact]
-    public void RefusesATrailerThatPromisesMoreThanTheDataHolds()
+    public void Refuses_a_trailer_that_promises_more_than_the_data_holds()
     {
         byte[] payload = Payloads.WithTrailer(new ZstdSharp.Compressor().Wrap(new byte[1000]).ToArray(), 5000);
         Assert.Equal("test: zstd payload decompressed to 1000 bytes but its trailer declares 5000",
@@ -77,12 +77,12 @@ public sealed class DecompressionTests
     [InlineData(new byte[] { 0x42, 0x5A, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26 }, "bzip2")]
     [InlineData(new byte[] { 0x5D, 0x00, 0x00, 0x80, 0x00, 0xFF, 0xFF, 0xFF }, "lzma")]
     [InlineData(new byte[] { 0x89, 0x4C, 0x5A, 0x4F, 0x00, 0x0D, 0x0A, 0x1A }, "lzo")]
-    public void NamesUnsupportedCompressors(byte[] payload, string name) =>
+    public void Names_unsupported_compressors(byte[] payload, string name) =>
         Assert.Equal($"test: unsupported compression {name} (supported: gzip, zstd, xz, lz4)",
             Assert.Throws<KernelImageException>(() => PayloadDecompressor.DecompressKernelPayload(payload, Limit, "test")).Message);
 
     [Fact]
-    public void RejectsUnknownMagic() =>
+    public void Rejects_unknown_magic() =>
         Assert.Equal("test: payload starts with 010203040506, not a known compression magic",
             Assert.Throws<KernelImageException>(() => PayloadDecompressor.DecompressKernelPayload(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, Limit, "test")).Message);
 
@@ -91,7 +91,7 @@ public sealed class DecompressionTests
     [InlineData(CompressionKind.Zstd)]
     [InlineData(CompressionKind.Lz4)]
     [InlineData(CompressionKind.Xz)]
-    public void CorruptStreamsAreReportedAsCorrupt(CompressionKind kind)
+    public void Corrupt_streams_are_reported_as_corrupt(CompressionKind kind)
     {
         byte[] payload = Payloads.Compress(kind, Payloads.Sample(50_000));
         payload.AsSpan(12, payload.Length - 40).Fill(0xEE);
@@ -100,7 +100,7 @@ public sealed class DecompressionTests
     }
 
     [Fact]
-    public void TruncatedLz4BlockNamesItsOffset()
+    public void Truncated_LZ4_block_names_its_offset()
     {
         byte[] payload = Payloads.WithTrailer(Payloads.Lz4Legacy(Payloads.Sample(10_000))[..20], 10_000);
         Assert.StartsWith("test: lz4 block at payload offset 4 needs ",

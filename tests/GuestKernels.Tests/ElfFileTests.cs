@@ -10,7 +10,7 @@ public sealed class ElfFileTests
     private static readonly byte[] Elf = ElfBuilder.Build((".text", new byte[100]), (".BTF", Btf));
 
     [Fact]
-    public void ReadsSectionsAndFindsBtfByName()
+    public void Reads_sections_and_finds_BTF_by_name()
     {
         var elf = ElfFile.Parse(Elf, "vmlinux");
         Assert.Equal(62, elf.Machine);
@@ -25,7 +25,7 @@ public sealed class ElfFileTests
     [InlineData(4, 1, "vmlinux: ELF e_ident[EI_CLASS] at offset 0x4 is 1, expected 2 (ELF64)")]
     [InlineData(5, 2, "vmlinux: ELF e_ident[EI_DATA] at offset 0x5 is 2, expected 1 (little-endian)")]
     [InlineData(58, 40, "vmlinux: ELF e_shentsize at offset 0x3A is 40, expected 64")]
-    public void RejectsHeadersWeCannotRead(int offset, byte value, string message)
+    public void Rejects_headers_we_cannot_read(int offset, byte value, string message)
     {
         byte[] elf = (byte[])Elf.Clone();
         elf[offset] = value;
@@ -33,7 +33,7 @@ public sealed class ElfFileTests
     }
 
     [Fact]
-    public void RejectsASectionThatRunsPastTheEnd()
+    public void Rejects_a_section_that_runs_past_the_end()
     {
         byte[] elf = (byte[])Elf.Clone();
         long shoff = BinaryPrimitives.ReadInt64LittleEndian(elf.AsSpan(40));
@@ -42,7 +42,7 @@ public sealed class ElfFileTests
     }
 
     [Fact]
-    public void RejectsANameIndexOutsideTheTable()
+    public void Rejects_a_name_index_outside_the_table()
     {
         byte[] elf = (byte[])Elf.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(elf.AsSpan(62), 9);
@@ -51,14 +51,14 @@ public sealed class ElfFileTests
     }
 
     [Fact]
-    public void EveryTruncationPointGivesAClearError()
+    public void Every_truncation_point_gives_a_clear_error()
     {
         for (int length = 0; length < Elf.Length; length++)
             Assert.StartsWith("cut: ", Assert.Throws<KernelImageException>(() => ElfFile.Parse(Elf[..length], "cut")).Message);
     }
 
     [Fact]
-    public void AVmlinuxWithoutBtfSaysWhy()
+    public void A_vmlinux_without_BTF_says_why()
     {
         var image = KernelImage.FromBytes(ElfBuilder.Build((".text", new byte[16])), "nobtf");
         Assert.Equal(KernelImageFormat.Elf, image.Format);

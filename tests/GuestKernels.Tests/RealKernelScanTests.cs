@@ -10,7 +10,7 @@ public sealed class RealKernelScanTests
 
     [Theory]
     [MemberData(nameof(Packages))]
-    public void ScanAndSectionTableAgree(string version)
+    public void Scan_and_section_table_agree(string version)
     {
         DebianKernelPackage package = version switch
         {

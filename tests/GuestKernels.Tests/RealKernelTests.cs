@@ -10,7 +10,7 @@ namespace Vmspec.GuestKernels.Tests;
 public sealed class RealKernelTests
 {
     [Fact]
-    public void Debian61CloudSpeaksLegacy68()
+    public void Debian_6_1_cloud_speaks_legacy_68()
     {
         var image = DebianKernels.Open(DebianKernels.Cloud61);
 
@@ -27,7 +27,7 @@ public sealed class RealKernelTests
     }
 
     [Fact]
-    public void Debian612CloudSpeaksFixed64()
+    public void Debian_6_12_cloud_speaks_fixed_64()
     {
         var image = DebianKernels.Open(DebianKernels.Cloud612);
 
@@ -48,7 +48,7 @@ public sealed class RealKernelTests
     /// <summary>The whole xz payload (x86 BCJ + LZMA2, CRC32) decodes to what xz-utils gives: it used to fail its block
     /// check, because SharpCompress's x86 filter left calls at read boundaries unconverted.</summary>
     [Fact]
-    public void Debian61GenericXzPayloadDecodesLikeXzUtils()
+    public void Debian_6_1_generic_xz_payload_decodes_like_xz_utils()
     {
         string deb = DebianKernels.RequireCached(DebianKernels.Generic61);
         var vmlinuz = DebianKernelPackage.ReadVmlinuz(File.ReadAllBytes(deb), deb);
@@ -67,7 +67,7 @@ public sealed class RealKernelTests
     }
 
     [Fact]
-    public void Debian61GenericIsXzAndSpeaksLegacy68()
+    public void Debian_6_1_generic_is_xz_and_speaks_legacy_68()
     {
         var image = DebianKernels.Open(DebianKernels.Generic61);
 
@@ -80,7 +80,7 @@ public sealed class RealKernelTests
     }
 
     [Fact]
-    public void ExtractedVmlinuzGivesTheSameReportAsThePackage()
+    public void Extracted_vmlinuz_gives_the_same_report_as_the_package()
     {
         var package = DebianKernels.Cloud612;
         string deb = DebianKernels.RequireCached(package);
@@ -104,7 +104,7 @@ public sealed class RealKernelTests
     }
 
     [Fact]
-    public async Task CachedPackageVerifiesWithoutDownloading()
+    public async Task Cached_package_verifies_without_downloading()
     {
         string deb = DebianKernels.RequireCached(DebianKernels.Cloud61);
         string cache = Path.GetDirectoryName(deb)!;

@@ -21,7 +21,7 @@ public sealed class XzDecodingTests
     [InlineData(5)]
     [InlineData(4097)]
     [InlineData(1 << 20)]
-    public void X86FilterGivesTheSameBytesWhereverTheInputIsSplit(int maxPiece)
+    public void X86_filter_gives_the_same_bytes_wherever_the_input_is_split(int maxPiece)
     {
         byte[] data = X86Code(3 << 20, seed: 7);
         byte[] whole = (byte[])data.Clone();
@@ -47,7 +47,7 @@ public sealed class XzDecodingTests
     [Theory]
     [InlineData("x86-code")]
     [InlineData("/bin/ls")]
-    public void DecodesWhatXzUtilsEncodesWithTheKernelsFilterChain(string input)
+    public void Decodes_what_xz_utils_encodes_with_the_kernels_filter_chain(string input)
     {
         byte[] data = input == "x86-code" ? X86Code(3 << 20, seed: 1)
             : File.Exists(input) ? File.ReadAllBytes(input) : SkipMissing(input);
@@ -61,7 +61,7 @@ public sealed class XzDecodingTests
     /// <summary>What dpkg writes: CRC64, several blocks with their sizes in the headers, and no BCJ; plus stream padding and a
     /// second stream, which xz-utils concatenates.</summary>
     [Fact]
-    public void DecodesMultiBlockCrc64AndConcatenatedStreams()
+    public void Decodes_multi_block_CRC64_and_concatenated_streams()
     {
         byte[] data = Payloads.Sample(3 << 20);
         byte[] first = XzCli.Run(data, "--format=xz", "--check=crc64", "--block-size=1MiB", "-T2", "-c");
@@ -73,7 +73,7 @@ public sealed class XzDecodingTests
     }
 
     [Fact]
-    public void ReportsABlockWhoseCheckDoesNotMatch()
+    public void Reports_a_block_whose_check_does_not_match()
     {
         byte[] data = X86Code(100_000, seed: 3);
         byte[] xz = XzCli.Run(data, "--format=xz", "--check=crc32", "--x86", "--lzma2", "-c");
@@ -86,7 +86,7 @@ public sealed class XzDecodingTests
     }
 
     [Fact]
-    public void RefusesFilterChainsItDoesNotImplement()
+    public void Refuses_filter_chains_it_does_not_implement()
     {
         byte[] xz = XzCli.Run(X86Code(10_000, seed: 4), "--format=xz", "--check=crc32", "--arm", "--lzma2", "-c");
         var e = Assert.Throws<KernelImageException>(() =>
@@ -95,7 +95,7 @@ public sealed class XzDecodingTests
     }
 
     [Fact]
-    public void ReportsATruncatedStream()
+    public void Reports_a_truncated_stream()
     {
         byte[] xz = Payloads.XzSample[..^20];
         var e = Assert.Throws<KernelImageException>(() =>
@@ -104,7 +104,7 @@ public sealed class XzDecodingTests
     }
 
     [Fact]
-    public void RefusesOutputBeyondTheDeclaredSize()
+    public void Refuses_output_beyond_the_declared_size()
     {
         var e = Assert.Throws<KernelImageException>(() =>
             PayloadDecompressor.DecompressKernelPayload(Payloads.WithTrailer(Payloads.XzSample, 1000), Limit, "bomb"));

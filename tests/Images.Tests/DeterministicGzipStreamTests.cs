@@ -29,7 +29,7 @@ public sealed class DeterministicGzipStreamTests
     }
 
     [Fact]
-    public void Trailer_holds_crc32_and_length_and_any_gzip_reader_decodes_it()
+    public void Trailer_holds_CRC32_and_length_and_any_gzip_reader_decodes_it()
     {
         var input = Input();
         var compressed = Compress(input);
@@ -46,7 +46,7 @@ public sealed class DeterministicGzipStreamTests
     }
 
     [Fact]
-    public void Framework_gzip_header_takes_the_os_byte_from_the_platform_which_is_why_we_write_our_own()
+    public void Framework_gzip_header_takes_the_OS_byte_from_the_platform_which_is_why_we_write_our_own()
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))

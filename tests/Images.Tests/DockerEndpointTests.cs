@@ -6,7 +6,7 @@ namespace Vmspec.Images.Tests;
 public sealed class DockerEndpointTests
 {
     [Fact]
-    public void Without_docker_host_the_projects_engine_is_used() =>
+    public void Without_Docker_host_the_projects_engine_is_used() =>
         Assert.Equal(DockerEndpoint.DefaultHost, DockerEndpoint.Resolve(null));
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class HostDeviceTests
     }
 
     [Fact]
-    public void Verifier_devices_are_exactly_the_present_ones_of_kvm_and_userfaultfd()
+    public void Verifier_devices_are_exactly_the_present_ones_of_KVM_and_userfaultfd()
     {
         var expected = new[] { HostDevice.Kvm, HostDevice.Userfaultfd }.Where(File.Exists);
 

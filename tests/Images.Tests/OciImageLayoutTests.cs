@@ -19,7 +19,7 @@ public sealed class OciImageLayoutTests
     }
 
     [Fact]
-    public void Archive_holds_the_oci_layout_and_the_docker_manifest_with_correct_digests()
+    public void Archive_holds_the_OCI_layout_and_the_Docker_manifest_with_correct_digests()
     {
         using var temp = new TempDirectory();
         var image = OciImageLayout.Build(SampleImages.Define(), temp.Path);
@@ -43,7 +43,7 @@ public sealed class OciImageLayoutTests
     }
 
     [Fact]
-    public void Config_and_manifest_json_are_canonical()
+    public void Config_and_manifest_JSON_are_canonical()
     {
         using var temp = new TempDirectory();
         var image = OciImageLayout.Build(SampleImages.Define(), temp.Path);

@@ -29,7 +29,7 @@ public sealed class LabRunTests
     }
 
     [Fact]
-    public async Task Runs_the_command_on_the_host_kernel_with_kvm_and_returns_its_status_and_output()
+    public async Task Runs_the_command_on_the_host_kernel_with_KVM_and_returns_its_status_and_output()
     {
         var (result, stdout, stderr) = await RunAsync(["/bin/sh", "-c",
             "uname -r; pwd; echo \"$LAB_WORD\"; test -c /dev/kvm && echo kvm; cat /sys/module/kvm_amd/parameters/npt; echo oops >&2; exit 7"]);
@@ -75,7 +75,7 @@ public sealed class LabRunTests
     }
 
     [Fact]
-    public async Task A_timeout_stops_qemu_and_reports_timed_out_not_an_exit_status()
+    public async Task A_timeout_stops_QEMU_and_reports_timed_out_not_an_exit_status()
     {
         var (result, _, _) = await RunAsync(["/bin/sleep", "600"], o => o with { Timeout = TimeSpan.FromSeconds(15) });
 

@@ -21,7 +21,7 @@ public sealed class CommandScriptTests
     }
 
     [Fact]
-    public void An_empty_command_and_a_nul_byte_are_refused()
+    public void An_empty_command_and_a_NUL_byte_are_refused()
     {
         Assert.Throws<ArgumentException>(() => CommandScript.Build([], "/", []));
         Assert.Throws<ArgumentException>(() => CommandScript.Quote("a\0b"));
@@ -49,7 +49,7 @@ public sealed class QemuCommandLineTests
     }
 
     [Fact]
-    public void Nested_kvm_uses_the_host_cpu()
+    public void Nested_KVM_uses_the_host_CPU()
     {
         var args = QemuCommandLine.Build(Machine(LabAccel.Kvm)).ToList();
         Assert.Equal(("kvm", "host"), (args[args.IndexOf("-accel") + 1], args[args.IndexOf("-cpu") + 1]));
@@ -101,7 +101,7 @@ public sealed class LabStatusAndConsoleTests
 public sealed class LabPrerequisiteTests
 {
     [Fact]
-    public void Auto_accel_is_tcg_without_a_nested_kvm_and_kvm_with_one()
+    public void Auto_accel_is_TCG_without_a_nested_KVM_and_KVM_with_one()
     {
         var root = Directory.CreateTempSubdirectory();
         try

@@ -35,7 +35,7 @@ public sealed class CheckedInSpecsTests
     [Theory]
     [InlineData("linux/debian-6.1-cloud.yaml", Abi.KvmPara.ApfDataAbi.Legacy68)]
     [InlineData("linux/debian-6.12-cloud.yaml", Abi.KvmPara.ApfDataAbi.Fixed64)]
-    public void Linux_specs_expect_their_kernel_abi_and_async_pf_enabled_at_boot(string spec, Abi.KvmPara.ApfDataAbi abi)
+    public void Linux_specs_expect_their_kernel_ABI_and_async_pf_enabled_at_boot(string spec, Abi.KvmPara.ApfDataAbi abi)
     {
         var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec)).Cases).Plan;
 
@@ -81,7 +81,7 @@ public sealed class CheckedInSpecsTests
     }
 
     [Fact]
-    public void Checked_in_host_kernels_load_and_debian_6_12_is_the_default()
+    public void Checked_in_host_kernels_load_and_Debian_6_12_is_the_default()
     {
         var result = HostKernelCatalog.Load(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory));
 

@@ -68,15 +68,15 @@ public sealed class DiagnosticTests
             "spec.yaml:1:1: error: guest:", "missing required key");
 
     [Fact]
-    public void Data_gpa_not_64_byte_aligned() =>
+    public void Data_GPA_not_64_byte_aligned() =>
         AssertOnlyError(Protocol("dataGpa: 0x6000", "dataGpa: 0x6008"), "spec.yaml:13:12: error: asyncPf.dataGpa:", "64-byte aligned");
 
     [Fact]
-    public void Data_gpa_outside_memory() =>
+    public void Data_GPA_outside_memory() =>
         AssertOnlyError(Protocol("dataGpa: 0x6000", "dataGpa: 0x800000"), "spec.yaml:13:12: error: asyncPf.dataGpa:", "inside guest RAM");
 
     [Fact]
-    public void Delivery_as_int_without_vector() =>
+    public void Delivery_as_INT_without_vector() =>
         AssertOnlyError(Protocol("  vector: 0xec\n", "").Replace("{ msr: async-pf-int, op: write }", "{ msr: async-pf-int, op: write, value: 1 }"),
             "spec.yaml:13:7: error: asyncPf.en:", "delivery-as-int needs asyncPf.vector");
 
@@ -99,12 +99,12 @@ public sealed class DiagnosticTests
         AssertOnlyError(Protocol("program: msr-protocol", "program: memtest"), "spec.yaml:17:14: error: guest.test.program:", "expected one of: minimal, msr-protocol, async-pf");
 
     [Fact]
-    public void Bad_cpuid_bit_pattern() =>
+    public void Bad_CPUID_bit_pattern() =>
         AssertOnlyError(Protocol("    async-pf: set\n", "    async-pf: set\n  modifiers:\n    - { leaf: 1, ecx: \"x1\" }\n"),
             "spec.yaml:12:23: error: cpuid.modifiers[0].ecx:", "^[01x]{32}$");
 
     [Fact]
-    public void Invalid_yaml_is_reported_at_its_position()
+    public void Invalid_YAML_is_reported_at_its_position()
     {
         var result = Specs.Compile("apiVersion: vmspec.dev/v1\nkind: [VmSpec\n");
         var diagnostic = Assert.Single(result.Diagnostics);

@@ -70,7 +70,7 @@ public sealed class FuzzTests
             }, iter: 400, threads: 1);
 
     [Fact]
-    public void Random_yaml_never_throws() =>
+    public void Random_YAML_never_throws() =>
         Fragment.Array[0, 40]
             .Select(parts => string.Concat(parts))
             .Sample(text => AssertWellBehaved(Path.Join(TestFiles.SpecsDir, "fuzz.yaml"), text), iter: 1000, threads: 1);

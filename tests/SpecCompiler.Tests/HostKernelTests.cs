@@ -89,7 +89,7 @@ public sealed class HostKernelTests
             Assert.Single(HostFiles.Compile(Debian("sha256: 5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46", "sha256: 5DE3")).Diagnostics).ToString());
 
     [Fact]
-    public void Both_debian_and_local_is_an_error_naming_kernel()
+    public void Both_Debian_and_local_is_an_error_naming_kernel()
     {
         using var files = new TestFiles();
         var diagnostic = OnlyLocalError(files, HostFiles.Local
@@ -100,7 +100,7 @@ public sealed class HostKernelTests
     }
 
     [Fact]
-    public void Neither_debian_nor_local_is_an_error_naming_kernel() =>
+    public void Neither_Debian_nor_local_is_an_error_naming_kernel() =>
         AssertOnlyError(Debian("kernel:\n  debian:\n    package: linux-image-6.12.117+deb12-amd64-unsigned\n    version: 6.12.117-1~deb12u1\n    sha256: 5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46", "kernel: {}"),
             "host.yaml:6:9: error: kernel:", "expected exactly one of: debian, local");
 
@@ -120,7 +120,7 @@ public sealed class HostKernelTests
             "host.yaml:8:5: error: kernel.debian.sha256:", "missing required key");
 
     [Fact]
-    public void Host_and_guest_kernels_share_one_debian_package_syntax()
+    public void Host_and_guest_kernels_share_one_Debian_package_syntax()
     {
         var guest = Specs.Compile(Specs.Minimal.Replace("  test:\n    program: minimal",
             "  linux:\n    kernel:\n      debian: { package: Linux_Image, version: 6.12.117-1~deb12u1, sha256: 5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46 }"));

@@ -52,7 +52,7 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Omitted_linux_expectations_are_not_checked()
+    public void Omitted_Linux_expectations_are_not_checked()
     {
         var plan = Assert.Single(Specs.Compile(Linux.Split("expect:")[0]).Cases).Plan;
 
@@ -61,7 +61,7 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Kernel_abi_on_a_test_guest_is_an_error()
+    public void Kernel_ABI_on_a_test_guest_is_an_error()
     {
         var result = Specs.Compile(Specs.Minimal + "\nexpect:\n  kernelAbi: fixed-64\n");
 
@@ -80,7 +80,7 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Unknown_kernel_abi_names_the_choices()
+    public void Unknown_kernel_ABI_names_the_choices()
     {
         var result = Specs.Compile(Linux.Replace("kernelAbi: legacy-68", "kernelAbi: legacy"));
 
@@ -89,7 +89,7 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Kernel_abi_cannot_differ_per_flavour()
+    public void Kernel_ABI_cannot_differ_per_flavour()
     {
         var result = Specs.Compile(Linux + "\n  flavours:\n    kvm_pvm: { kernelAbi: fixed-64 }\n");
 

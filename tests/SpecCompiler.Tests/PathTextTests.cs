@@ -4,7 +4,7 @@ namespace Vmspec.SpecCompiler.Tests;
 public sealed class PathTextTests
 {
     [Fact]
-    public void Nul_in_extends_is_reported_at_the_value()
+    public void NUL_in_extends_is_reported_at_the_value()
     {
         var result = Specs.Compile("apiVersion: vmspec.dev/v1\nkind: VmSpec\nextends: \"a\\0.yaml\"\n");
 
@@ -14,7 +14,7 @@ public sealed class PathTextTests
     }
 
     [Fact]
-    public void Nul_in_a_kernel_path_is_reported_by_the_shape()
+    public void NUL_in_a_kernel_path_is_reported_by_the_shape()
     {
         var text = Specs.Minimal.Replace("  test:\n    program: minimal", $"  linux:\n    kernel: {{ path: \"k\\0\", sha256: {new string('a', 64)} }}");
 

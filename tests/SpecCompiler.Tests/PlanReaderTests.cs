@@ -47,7 +47,7 @@ public sealed class PlanReaderTests
     }
 
     [Fact]
-    public void Unknown_member_and_bad_json_are_named()
+    public void Unknown_member_and_bad_JSON_are_named()
     {
         var text = Encoding.UTF8.GetString(Compiled().CanonicalJson).Replace("\"vcpus\": 1", "\"vcpus\": 1,\n    \"smp\": 1");
         Assert.Equal("$.machine.smp: unknown member",

@@ -18,7 +18,7 @@ public sealed class JsonOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_json_gives_structured_diagnostics()
+    public async Task Check_JSON_gives_structured_diagnostics()
     {
         var spec = Path.Combine(_scratch.FullName, "bad-top.yaml");
         File.WriteAllText(spec, "apiVersion: vmspec.dev/v1\nkind: VmSpec\nmetadata: { name: t }\nmachine: { memory: 8MiB }\n");
@@ -34,7 +34,7 @@ public sealed class JsonOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task Host_json_keeps_quotes_readable()
+    public async Task Host_JSON_keeps_quotes_readable()
     {
         var run = await CliProcess.RunAsync(["host", "--json"], CliProcess.WithoutKvm);
 
@@ -43,7 +43,7 @@ public sealed class JsonOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_json_is_newline_terminated_and_readable()
+    public async Task Run_JSON_is_newline_terminated_and_readable()
     {
         var run = await CliProcess.RunAsync(["run", "specs/minimal.yaml", "--json", "--allow-nothing-ran"], CliProcess.WithoutKvm);
 

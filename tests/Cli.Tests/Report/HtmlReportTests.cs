@@ -11,7 +11,7 @@ public class HtmlReportTests
     private const string Disagreeing = "enable-protocol[en=raw-bit4,enforcement=enforced,features=all]";
 
     [Fact]
-    public void TheFixtureReadsBackToTheSameBytesWithItsEventsAndRules()
+    public void The_fixture_reads_back_to_the_same_bytes_with_its_events_and_rules()
     {
         var bytes = File.ReadAllBytes(ReportFixture.Path);
         var report = ResultsJsonReader.Read(bytes);
@@ -27,7 +27,7 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void TheSameResultsGiveTheSameBytesWhateverTheCulture()
+    public void The_same_results_give_the_same_bytes_whatever_the_culture()
     {
         var report = ReportFixture.Read();
         var first = HtmlReport.Render(report);
@@ -48,7 +48,7 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void FailuresComeFirstWithExpectedAndObservedAndTheirCellDisagrees()
+    public void Failures_come_first_with_expected_and_observed_and_their_cell_disagrees()
     {
         var html = Encoding.UTF8.GetString(HtmlReport.Render(ReportFixture.WithDisagreement(Disagreeing)));
 
@@ -66,7 +66,7 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void EveryEventIsOneMarkAndEveryMatrixCaseOneCell()
+    public void Every_event_is_one_mark_and_every_matrix_case_one_cell()
     {
         var report = ReportFixture.Read();
         var html = Encoding.UTF8.GetString(HtmlReport.Render(report));
@@ -77,7 +77,7 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void TextFromTheResultsIsEscaped()
+    public void Text_from_the_results_is_escaped()
     {
         var report = new VerifyReport([new HostRun(new HostInfo("native", "native", "6.12", "kvm_amd", true, null),
             [new CaseResult("x[<script>=1,b=\"2\"]", "async-pf", Outcome.Failed, [new Check("<b>", Outcome.Failed, "a & b", "\u001b[0m")],
@@ -92,7 +92,7 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void ARuleIdThatTheTopLevelRulesDoNotStateIsAnError()
+    public void A_rule_id_that_the_top_level_rules_do_not_state_is_an_error()
     {
         var json = File.ReadAllText(ReportFixture.Path).Replace("\"rules\": [\n                \"en-reserved\"", "\"rules\": [\n                \"no-such-rule\"");
         Assert.Contains("is \"no-such-rule\", not a rule of the top-level rules",
@@ -103,7 +103,7 @@ public class HtmlReportTests
     [InlineData(0.4, 1, "µs")]
     [InlineData(1390, 200, "µs")]
     [InlineData(54_800, 10_000, "ms")]
-    public void TheTimeAxisEndsAtARoundValueWithAtMostTenSteps(double last, double step, string unit)
+    public void The_time_axis_ends_at_a_round_value_with_at_most_ten_steps(double last, double step, string unit)
     {
         var axis = TimeAxis.For(last);
         Assert.Equal((step, unit), (axis.Step, axis.Unit));

@@ -15,7 +15,7 @@ public partial class ReportInChromiumTests : IDisposable
     public void Dispose() => _directory.Delete(recursive: true);
 
     [Fact]
-    public void ChromiumShowsTheSummaryTheTimelineMarksAndTheHeatMapCells()
+    public void Chromium_shows_the_summary_the_timeline_marks_and_the_heat_map_cells()
     {
         HeadlessChromium.RequireBinary();
         var report = ReportFixture.WithDisagreement("enable-protocol[en=zero,enforcement=enforced,features=none]");
@@ -34,7 +34,7 @@ public partial class ReportInChromiumTests : IDisposable
     }
 
     [Fact]
-    public void ChromiumPaintsTheHeatMapAndTheTimelinesOnAWhitePage()
+    public void Chromium_paints_the_heat_map_and_the_timelines_on_a_white_page()
     {
         HeadlessChromium.RequireBinary();
         var png = PngImage.Decode(HeadlessChromium.Screenshot(Write(ReportFixture.Read()), 1280, 2000));
@@ -50,7 +50,7 @@ public partial class ReportInChromiumTests : IDisposable
     }
 
     [Fact]
-    public void AReportOfARealVerifyShowsEachTracedTokenInChromium()
+    public void A_report_of_a_real_verify_shows_each_traced_token_in_Chromium()
     {
         HeadlessChromium.RequireBinary();
         var host = HostProbe.Probe();

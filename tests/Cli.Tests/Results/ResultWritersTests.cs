@@ -56,7 +56,7 @@ public class ResultWritersTests
     private static readonly VerifyReport TwoHosts = new([Lab, Native]);
 
     [Fact]
-    public void CountsLineCountsCaseHostPairsAndAlwaysNamesSkipped()
+    public void Counts_line_counts_case_host_pairs_and_always_names_skipped()
     {
         Assert.Equal("1 passed, 1 failed, 1 skipped", Single.CountsLine);
         Assert.Equal("3 passed, 1 failed, 2 skipped", TwoHosts.CountsLine);
@@ -64,7 +64,7 @@ public class ResultWritersTests
     }
 
     [Fact]
-    public void ResultsJsonIsAListOfRunsEachWithItsHostSummaryAndCases()
+    public void Results_JSON_is_a_list_of_runs_each_with_its_host_summary_and_cases()
     {
         using var document = JsonDocument.Parse(ResultsJsonWriter.Write(Single));
         var root = document.RootElement;
@@ -89,7 +89,7 @@ public class ResultWritersTests
     }
 
     [Fact]
-    public void ResultsJsonOfTwoHostsHasTheLabFactsAndSummariesPerRunAndOverAll()
+    public void Results_JSON_of_two_hosts_has_the_lab_facts_and_summaries_per_run_and_over_all()
     {
         using var document = JsonDocument.Parse(ResultsJsonWriter.Write(new VerifyReport([FailedLab, Lab, Native])));
         var runs = document.RootElement.GetProperty("runs");
@@ -108,11 +108,11 @@ public class ResultWritersTests
     }
 
     [Fact]
-    public void ResultsJsonIsTheSameBytesForTheSameReport() =>
+    public void Results_JSON_is_the_same_bytes_for_the_same_report() =>
         Assert.Equal(ResultsJsonWriter.Write(TwoHosts), ResultsJsonWriter.Write(TwoHosts));
 
     [Fact]
-    public void FiguresAreWrittenBesideTheObservationAndReadBack()
+    public void Figures_are_written_beside_the_observation_and_read_back()
     {
         var check = new Check("page 0: guest kept running", Outcome.Passed, "released", "released page 0", "3 spin iteration(s)");
         var report = new VerifyReport([Native with { Cases = [Native.Cases[1] with { Checks = [check] }] }]);
@@ -125,7 +125,7 @@ public class ResultWritersTests
     }
 
     [Fact]
-    public void ResultsJsonOfTwoHostsReadsBackToTheSameReportAndBytes()
+    public void Results_JSON_of_two_hosts_reads_back_to_the_same_report_and_bytes()
     {
         var report = new VerifyReport([FailedLab, Lab, Native]);
         var bytes = ResultsJsonWriter.Write(report);
@@ -150,11 +150,11 @@ public class ResultWritersTests
     [InlineData("{\"runs\": [{\"host\": {\"name\": \"native\", \"mode\": \"native\", \"kvmAvailable\": true}, \"cases\": [{\"name\": \"a\", \"guest\": \"minimal\", \"status\": \"green\", \"checks\": [], \"asyncPf\": {\"pageNotPresent\": 0, \"pageReady\": 0, \"wakeupAll\": 0}}]}]}",
         "runs[0].cases[0].status is \"green\"")]
     [InlineData("{\"runs\": [", "is not JSON")]
-    public void ResultsJsonReaderNamesWhatIsWrong(string json, string message) =>
+    public void Results_JSON_reader_names_what_is_wrong(string json, string message) =>
         Assert.Contains(message, Assert.Throws<FormatException>(() => ResultsJsonReader.Read(Encoding.UTF8.GetBytes(json))).Message);
 
     [Fact]
-    public void JUnitHasOneSuitePerHostNamedAfterItAndMarksFailuresAndSkipsWithTheirText()
+    public void JUnit_has_one_suite_per_host_named_after_it_and_marks_failures_and_skips_with_their_text()
     {
         var document = XDocument.Parse(Encoding.UTF8.GetString(JUnitWriter.Write(new VerifyReport([FailedLab, Lab, Native]))));
         Assert.Equal(("7", "2", "2"), (document.Root!.Attribute("tests")!.Value, document.Root.Attribute("failures")!.Value, document.Root.Attribute("skipped")!.Value));
@@ -180,22 +180,22 @@ public class ResultWritersTests
     }
 
     [Fact]
-    public void CaseWithoutChecksIsNotAPass() =>
+    public void Case_without_checks_is_not_a_pass() =>
         Assert.Equal(Outcome.Skipped, CaseResult.Summarize([]));
 
     [Fact]
-    public void SkippedRequiredCheckMakesTheCaseSkippedNotPassed() =>
+    public void Skipped_required_check_makes_the_case_skipped_not_passed() =>
         Assert.Equal(Outcome.Skipped, CaseResult.Summarize([Check.Compare("a", 1, 1), Check.SkipRequired("boot", "booted", "no KVM")]));
 
     [Fact]
-    public void SkippedSupplementaryCheckLeavesThePass() =>
+    public void Skipped_supplementary_check_leaves_the_pass() =>
         Assert.Equal(Outcome.Passed, CaseResult.Summarize([Check.Compare("a", 1, 1), Check.Skip("trace", "equal counts", "no tracefs")]));
 
     [Fact]
-    public void FailedCheckOutweighsASkippedRequiredOne() =>
+    public void Failed_check_outweighs_a_skipped_required_one() =>
         Assert.Equal(Outcome.Failed, CaseResult.Summarize([Check.Compare("a", 1, 2), Check.SkipRequired("boot", "booted", "no KVM")]));
 
     [Fact]
-    public void AnyFailedCheckFailsTheCase() =>
+    public void Any_failed_check_fails_the_case() =>
         Assert.Equal(Outcome.Failed, CaseResult.Summarize([Check.Compare("a", 1, 1), Check.Compare("b", 1, 2)]));
 }

@@ -14,11 +14,11 @@ public class GlobTests
     [InlineData("a*b*c", "axxbyyc", true)]
     [InlineData("a*b*c", "axxbyy", false)]
     [InlineData("faults[*", "faults[variant=cpl0]", true)]
-    public void MatchesLikeAShell(string pattern, string text, bool expected) =>
+    public void Matches_like_a_shell(string pattern, string text, bool expected) =>
         Assert.Equal(expected, Glob.Matches(pattern, text));
 
     [Fact]
-    public void SelectKeepsOnlyMatchingCasesAndEverythingWithoutAGlob()
+    public void Select_keeps_only_matching_cases_and_everything_without_a_glob()
     {
         var compiled = SpecInputs.Compile([RepositoryPaths.Specs]);
         Assert.True(compiled.Succeeded, string.Join('\n', compiled.Diagnostics));
@@ -29,7 +29,7 @@ public class GlobTests
     }
 
     [Fact]
-    public void AMissingPathIsADiagnosticNotAnException()
+    public void A_missing_path_is_a_diagnostic_not_an_exception()
     {
         var result = SpecInputs.Compile(["/nonexistent/spec.yaml"]);
         Assert.False(result.Succeeded);
@@ -37,7 +37,7 @@ public class GlobTests
     }
 
     [Fact]
-    public void NamingASpecTwiceRunsItsCasesOnce()
+    public void Naming_a_spec_twice_runs_its_cases_once()
     {
         var once = SpecInputs.Compile([RepositoryPaths.Specs]);
         var twice = SpecInputs.Compile([RepositoryPaths.Specs, Path.Combine(RepositoryPaths.Specs, "asyncpf")]);
@@ -46,7 +46,7 @@ public class GlobTests
     }
 
     [Fact]
-    public void TwoSpecsWithOneCaseNameAreAnError()
+    public void Two_specs_with_one_case_name_are_an_error()
     {
         var directory = Directory.CreateTempSubdirectory("vmspec-cli-");
         try

@@ -21,7 +21,7 @@ public class CompiledPlanTests
     }
 
     [Fact]
-    public void FaultCaseCarriesTheWorkloadEnValueAndPerFlavourExpectations()
+    public void Fault_case_carries_the_workload_EN_value_and_per_flavour_expectations()
     {
         var plan = Case("faults[variant=cpl0-send-always]").Plan;
         Assert.Same(AsyncPfProgram.Instance, CasePrograms.For(plan.Guest));
@@ -33,7 +33,7 @@ public class CompiledPlanTests
     }
 
     [Fact]
-    public void ProtocolCaseMapsFeaturesEnforcementAndEveryAccessInOrder()
+    public void Protocol_case_maps_features_enforcement_and_every_access_in_order()
     {
         var plan = Case("enable-protocol[en=raw-bit4,enforcement=enforced,features=no-int]").Plan;
         Assert.Same(MsrProtocolProgram.Instance, CasePrograms.For(plan.Guest));
@@ -49,14 +49,14 @@ public class CompiledPlanTests
     }
 
     [Fact]
-    public void EveryGuestOfTheCheckedInSpecsHasItsProgram()
+    public void Every_guest_of_the_checked_in_specs_has_its_program()
     {
         var programs = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Select(c => CasePrograms.For(c.Plan.Guest).Name).ToHashSet();
         Assert.Equal(CasePrograms.All.Select(p => p.Name).Order(), programs.Order());
     }
 
     [Fact]
-    public void BitPatternModifierSetsOnesAndClearsZerosUnderItsMask()
+    public void Bit_pattern_modifier_sets_ones_and_clears_zeros_under_its_mask()
     {
         var cpuid = new CpuidPlan([], [new CpuidModifier(1, 0, CpuidRegister.Ecx, Mask: 0b1100, Value: 0b0100)]);
         var edit = Assert.Single(CaseCpuid.Edits(cpuid));
@@ -69,6 +69,6 @@ public class CompiledPlanTests
     [InlineData("faults[variant=cpl0]", "faults-variant=cpl0.plan.json")]
     [InlineData("enable-protocol[en=zero,enforcement=enforced,features=all]", "enable-protocol-en=zero-enforcement=enforced-features=all.plan.json")]
     [InlineData("minimal", "minimal.plan.json")]
-    public void PlanFileNamesAreSafe(string caseName, string fileName) =>
+    public void Plan_file_names_are_safe(string caseName, string fileName) =>
         Assert.Equal(fileName, CompileCommand.PlanFileName(caseName));
 }

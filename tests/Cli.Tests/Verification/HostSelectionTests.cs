@@ -24,7 +24,7 @@ public sealed class HostSelectionTests : IDisposable
     private static string[] Names(IReadOnlyList<VerifyHost> hosts) => hosts.Select(h => h.Name).ToArray();
 
     [Fact]
-    public void NativeIsThisMachineAndNeedsNoCatalog()
+    public void Native_is_this_machine_and_needs_no_catalog()
     {
         var host = Assert.Single(HostSelection.Parse("native", NoCatalog));
         Assert.True(host.IsNative);
@@ -32,7 +32,7 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void NamesAreHostKernelsOfTheCatalogInNameOrderLoadedOnce()
+    public void Names_are_host_kernels_of_the_catalog_in_name_order_loaded_once()
     {
         var hosts = HostSelection.Parse("debian-6.12, debian-6.1", Catalog);
         Assert.Equal(["debian-6.1", "debian-6.12"], Names(hosts));
@@ -41,15 +41,15 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void AllIsEveryHostKernelOfTheCatalog() =>
+    public void All_is_every_host_kernel_of_the_catalog() =>
         Assert.Equal(["debian-6.1", "debian-6.12"], Names(HostSelection.Parse("all", Catalog)));
 
     [Fact]
-    public void NativeAndHostKernelsMix() =>
+    public void Native_and_host_kernels_mix() =>
         Assert.Equal(["debian-6.12", "native"], Names(HostSelection.Parse("native,debian-6.12", Catalog)));
 
     [Fact]
-    public void AnUnknownNameIsAnErrorListingTheKnownHosts()
+    public void An_unknown_name_is_an_error_listing_the_known_hosts()
     {
         var error = Assert.Throws<HostSelectionException>(() => HostSelection.Parse("debian-6.12,debian-7", Catalog));
         Assert.StartsWith("--host debian-7: unknown host kernel; known host kernels: debian-6.1, debian-6.12 (in ", error.Message);
@@ -60,11 +60,11 @@ public sealed class HostSelectionTests : IDisposable
     [InlineData("")]
     [InlineData("debian-6.1,,debian-6.12")]
     [InlineData("native,")]
-    public void AnEmptyNameIsAnError(string text) =>
+    public void An_empty_name_is_an_error(string text) =>
         Assert.Contains("empty host name", Assert.Throws<HostSelectionException>(() => HostSelection.Parse(text, Catalog)).Message);
 
     [Fact]
-    public void AHostNamedTwiceRunsOnceWhetherByNameAllOrItsFile()
+    public void A_host_named_twice_runs_once_whether_by_name_all_or_its_file()
     {
         Assert.Equal(["debian-6.12"], Names(HostSelection.Parse("debian-6.12,debian-6.12", Catalog)));
         Assert.Equal(["native"], Names(HostSelection.Parse("native,native", Catalog)));
@@ -72,7 +72,7 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void TwoDifferentHostKernelsWithOneNameAreAnError()
+    public void Two_different_host_kernels_with_one_name_are_an_error()
     {
         var copy = Path.Combine(_temp.FullName, "other.yaml");
         File.Copy(Path.Combine(HostsDirectory, "debian-6.12.yaml"), copy);
@@ -82,7 +82,7 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void WithoutHostItIsNativeWhenKvmIsUsable()
+    public void Without_host_it_is_native_when_KVM_is_usable()
     {
         var (hosts, why) = HostSelection.Default(true, "/dev/kvm is usable", NoCatalog, () => throw new InvalidOperationException("not asked"));
         Assert.Equal(["native"], Names(hosts));
@@ -90,7 +90,7 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void WithoutHostAndWithoutKvmItIsTheDefaultHostKernelInTheLab()
+    public void Without_host_and_without_KVM_it_is_the_default_host_kernel_in_the_lab()
     {
         var (hosts, why) = HostSelection.Default(false, "no /dev/kvm", Catalog, () => null);
         Assert.Equal(["debian-6.12"], Names(hosts));
@@ -98,7 +98,7 @@ public sealed class HostSelectionTests : IDisposable
     }
 
     [Fact]
-    public void WithoutHostKvmOrALabItStaysNativeAndSaysWhy()
+    public void Without_host_KVM_or_a_lab_it_stays_native_and_says_why()
     {
         var (hosts, why) = HostSelection.Default(false, "no /dev/kvm", Catalog, () => "qemu-system-x86_64 is not installed");
         Assert.Equal(["native"], Names(hosts));

@@ -6,7 +6,7 @@ namespace Vmspec.Cli.Tests.Verification;
 public sealed class LabEnvironmentTests
 {
     [Fact]
-    public void The_lab_gets_the_callers_settings_but_not_this_machines_kvm_device_or_shell_bookkeeping()
+    public void The_lab_gets_the_callers_settings_but_not_this_machines_KVM_device_or_shell_bookkeeping()
     {
         var environment = LabEnvironment.From(new Dictionary<string, string?>
         {

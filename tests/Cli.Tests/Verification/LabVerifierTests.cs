@@ -36,7 +36,7 @@ public class LabVerifierTests
     [InlineData(LabOutcome.Failed, "failed", "the lab kernel crashed: Oops: 0000")]
     [InlineData(LabOutcome.TimedOut, "timed-out", "timed out after 1200 s: QEMU was stopped")]
     [InlineData(LabOutcome.Cancelled, "cancelled", "cancelled: QEMU was stopped")]
-    public void AFailedLabRunFailsEveryCaseWithTheLabsErrorAndKeepsTheConsoleTail(LabOutcome outcome, string kind, string error)
+    public void A_failed_lab_run_fails_every_case_with_the_labs_error_and_keeps_the_console_tail(LabOutcome outcome, string kind, string error)
     {
         var run = LabHostResults.Create("debian-6.12", Lab(outcome, error: error), null, Cases);
 
@@ -57,7 +57,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public void ACommandThatExitedWithoutResultsFailsEveryCase()
+    public void A_command_that_exited_without_results_fails_every_case()
     {
         var run = LabHostResults.Create("debian-6.1", Lab(LabOutcome.Exited, exitCode: 1), null, Cases);
         Assert.Equal(("no-results", 1), (run.Host.LabFailure!.Kind, run.Host.LabFailure.ExitCode));
@@ -69,7 +69,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public void TheInnerResultsComeBackWithTheLabsFactsAndACaseTheyLackFails()
+    public void The_inner_results_come_back_with_the_labs_facts_and_a_case_they_lack_fails()
     {
         var json = InnerResults("kvm_amd", Passed("minimal", "minimal"), Passed("debian-6-1-cloud", "linux"));
         var run = LabHostResults.Create("debian-6.12", Lab(LabOutcome.Exited, exitCode: 0), json, Cases);
@@ -84,7 +84,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public void TheInnerCommandIsVerifyNativeOverTheSameSpecsIntoTheResultsFolder()
+    public void The_inner_command_is_verify_native_over_the_same_specs_into_the_results_folder()
     {
         var request = new LabVerifyRequest { SpecPaths = ["/repo/specs", "/repo/x.yaml"], Glob = "faults*", Jobs = 3, Cases = Cases };
         Assert.Equal(["/usr/bin/dotnet", "/b/vmspec.dll", "verify", "/repo/specs", "/repo/x.yaml", "--host", "native", "--spec", "faults*", "--jobs", "3", "--results", "/tmp/r"],
@@ -94,7 +94,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public async Task HostsRunInTheLabAtMostMaxLabsAtOnceStreamPrefixedProgressAndComeBackInNameOrder()
+    public async Task Hosts_run_in_the_lab_at_most_max_labs_at_once_stream_prefixed_progress_and_come_back_in_name_order()
     {
         var progress = new StringWriter();
         var folders = new ConcurrentBag<string>();
@@ -153,7 +153,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public async Task AHostKernelThatCannotBePreparedFailsItsCasesAndTheOthersStillRun()
+    public async Task A_host_kernel_that_cannot_be_prepared_fails_its_cases_and_the_others_still_run()
     {
         var verifier = new LabVerifier(TextWriter.Null)
         {
@@ -176,7 +176,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public void UnderTheDotnetHostVmspecIsDotnetAndTheDllElseTheExecutableItself()
+    public void Under_the_dotnet_host_vmspec_is_dotnet_and_the_dll_else_the_executable_itself()
     {
         var directory = AppContext.BaseDirectory;
         Assert.Equal(["/usr/share/dotnet/dotnet", Path.Combine(directory, "vmspec.dll")], VmspecExecutable.Command("/usr/share/dotnet/dotnet", directory, "vmspec"));
@@ -185,7 +185,7 @@ public class LabVerifierTests
     }
 
     [Fact]
-    public void LineStreamHandsOverWholeLinesWhateverTheWrites()
+    public void Line_stream_hands_over_whole_lines_whatever_the_writes()
     {
         var lines = new List<string>();
         using (var stream = new LineStream(lines.Add))

@@ -16,7 +16,7 @@ public sealed class LabVerifyEndToEndTests : IDisposable
     public void Dispose() => _results.Delete(recursive: true);
 
     [Fact]
-    public async Task Verify_on_a_host_kernel_runs_the_case_in_the_lab_on_its_kvm()
+    public async Task Verify_on_a_host_kernel_runs_the_case_in_the_lab_on_its_KVM()
     {
         try
         {

@@ -15,7 +15,7 @@ public class LinuxProgramTests
     [Theory]
     [InlineData("debian-6-1-cloud", "legacy-68")]
     [InlineData("debian-6-12-cloud", "fixed-64")]
-    public void KernelAbiIsCheckedAndTheBootIsSkippedWithAReason(string caseName, string verdict)
+    public void Kernel_ABI_is_checked_and_the_boot_is_skipped_with_a_reason(string caseName, string verdict)
     {
         var compiled = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Single(c => c.Name == caseName);
         var guest = (LinuxGuestPlan)compiled.Plan.Guest;

@@ -15,7 +15,7 @@ public class ResultTableTests
     }
 
     [Fact]
-    public void OneColumnPerHostInNameOrderAndACaseThatDiffersStandsOut()
+    public void One_column_per_host_in_name_order_and_a_case_that_differs_stands_out()
     {
         var text = Table(new VerifyReport([ResultWritersTests.Lab, ResultWritersTests.Native]));
         var lines = text.Split('\n');
@@ -34,7 +34,7 @@ public class ResultTableTests
     }
 
     [Fact]
-    public void AFailedLabIsReportedOnceWithItsConsoleTailAndACaseAHostLacksIsADash()
+    public void A_failed_lab_is_reported_once_with_its_console_tail_and_a_case_a_host_lacks_is_a_dash()
     {
         var text = Table(new VerifyReport([ResultWritersTests.FailedLab, ResultWritersTests.Native]));
 
@@ -47,7 +47,7 @@ public class ResultTableTests
     }
 
     [Fact]
-    public void OneHostWithoutKvmGroupsSkipReasonsAndSaysWhyKvmIsUnavailable()
+    public void One_host_without_KVM_groups_skip_reasons_and_says_why_KVM_is_unavailable()
     {
         var run = new HostRun(new HostInfo("native", "native", "6.1.0", "kvm_pvm", false, "no /dev/kvm"),
             [CaseResult.Skipped("a", "minimal", "no /dev/kvm"), CaseResult.Skipped("b", "async-pf", "no /dev/kvm")]);

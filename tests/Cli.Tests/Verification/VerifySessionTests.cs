@@ -11,7 +11,7 @@ namespace Vmspec.Cli.Tests.Verification;
 public class VerifySessionTests
 {
     [Fact]
-    public void TestGuestCasesRunOrAreSkippedWithTheProbeReasonInNameOrder()
+    public void Test_guest_cases_run_or_are_skipped_with_the_probe_reason_in_name_order()
     {
         var compiled = SpecInputs.Compile([RepositoryPaths.Specs]);
         var cases = SpecInputs.Select(compiled.Cases, "faults*").Concat(SpecInputs.Select(compiled.Cases, "minimal")).ToList();

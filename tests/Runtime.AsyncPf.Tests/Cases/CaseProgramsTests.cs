@@ -12,7 +12,7 @@ public class CaseProgramsTests
     }
 
     [Fact]
-    public void EveryProgramAPlanCanNameHasOneUnit()
+    public void Every_program_a_plan_can_name_has_one_unit()
     {
         string[] planNames = [.. TestPrograms.Names.Select(n => n.Key), LinuxGuestPlan.ProgramName];
         Assert.Equal(planNames.Order(), CasePrograms.All.Select(p => p.Name).Order());
@@ -21,7 +21,7 @@ public class CaseProgramsTests
     }
 
     [Fact]
-    public void AnUnknownProgramIsAnErrorNeverADefault()
+    public void An_unknown_program_is_an_error_never_a_default()
     {
         var e = Assert.Throws<ArgumentException>(() => CasePrograms.For(new UnregisteredGuest()));
         Assert.StartsWith("guest program 'no-such-program' is not one vmspec runs (minimal, msr-protocol, async-pf, linux)", e.Message);

@@ -20,7 +20,7 @@ public class CaseWiringTests
             Reports.Setup(6), hardware, pvm);
 
     [Fact]
-    public void TheOracleSeesThePvFeaturesAfterTheCasesEdits()
+    public void The_oracle_sees_the_PV_features_after_the_cases_edits()
     {
         var offered = new[] { new KvmCpuidEntry2 { Function = KvmPvFeatures.Leaf, Eax = 0x1007efb } };
         var plan = Case(TestProgram.MsrProtocol, cpuid: TestPlans.Clear(KvmPvFeature.AsyncPfInt));
@@ -35,7 +35,7 @@ public class CaseWiringTests
     }
 
     [Fact]
-    public void AsyncPfMachineHasTheUserfaultSlotAt4MiBAndTheCanaryAtTheArea()
+    public void Async_pf_machine_has_the_userfault_slot_at_4_MiB_and_the_canary_at_the_area()
     {
         var machine = CaseMachine.Plan(Case(TestProgram.AsyncPf), AsyncPfProgram.Instance);
         Assert.Equal(new UserfaultRegion(0x40_0000, 6 * 4096, TimeSpan.FromMilliseconds(2)), machine.Userfault);
@@ -46,7 +46,7 @@ public class CaseWiringTests
     }
 
     [Fact]
-    public void MsrProtocolCanaryClipsAtTheEndOfRam()
+    public void MSR_protocol_canary_clips_at_the_end_of_RAM()
     {
         var machine = CaseMachine.Plan(Case(TestProgram.MsrProtocol), MsrProtocolProgram.Instance);
         Assert.Null(machine.Userfault);
@@ -55,7 +55,7 @@ public class CaseWiringTests
     }
 
     [Fact]
-    public void RamTooSmallForTheLayoutIsAClearError()
+    public void RAM_too_small_for_the_layout_is_a_clear_error()
     {
         var e = Assert.Throws<ArgumentException>(() => CaseMachine.Plan(Case(TestProgram.Minimal, memory: 0x10_0000), MinimalProgram.Instance));
         Assert.StartsWith("machine.memory 0x100000", e.Message);
@@ -65,7 +65,7 @@ public class CaseWiringTests
     [InlineData(KvmFlavour.KvmPvm, 0, "kvm_pvm")]
     [InlineData(KvmFlavour.KvmIntel, 6, "hardware (kvm_intel)")]
     [InlineData(KvmFlavour.KvmAmd, 6, "hardware (kvm_amd)")]
-    public void ExpectationsFollowTheFlavour(KvmFlavour flavour, int pageNotPresent, string label)
+    public void Expectations_follow_the_flavour(KvmFlavour flavour, int pageNotPresent, string label)
     {
         var plan = Case(TestProgram.AsyncPf, hardware: TestPlans.Expect(pageNotPresent: 6), pvm: TestPlans.Expect(pageNotPresent: 0));
         Assert.Equal((uint)pageNotPresent, plan.Expect.For(flavour).Events.PageNotPresent);
@@ -76,7 +76,7 @@ public class CaseWiringTests
     }
 
     [Fact]
-    public void WithoutKvmTheCaseIsSkippedWithTheProbesReason()
+    public void Without_KVM_the_case_is_skipped_with_the_probes_reason()
     {
         var host = new HostReport(false, "no /dev/kvm: kvm_pvm is loaded but did not create it", KvmFlavour.KvmPvm, ["kvm_pvm"], null, [], null, []);
         var result = CaseRunner.Run(Case(TestProgram.AsyncPf), AsyncPfProgram.Instance, host);
@@ -90,11 +90,11 @@ public class CaseWiringTests
     [InlineData(10, 2500)] // the faults spec: one missing release still leaves three quarters of the timeout
     [InlineData(20, 5000)]
     [InlineData(60, 5000)] // capped: a guest that never releases costs a run 5 s at most
-    public void AHeldPageWaitsForItsReleaseAQuarterOfTheCaseTimeoutAtMost5s(int timeoutSeconds, int boundMs) =>
+    public void A_held_page_waits_for_its_release_a_quarter_of_the_case_timeout_at_most_5s(int timeoutSeconds, int boundMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(boundMs), CaseRunner.HoldBound(TimeSpan.FromSeconds(timeoutSeconds)));
 
     [Fact]
-    public void PercentilesAreNearestRank()
+    public void Percentiles_are_nearest_rank()
     {
         double[] samples = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
         Assert.Equal(5, FaultLatencyBench.Percentile(samples, 50));

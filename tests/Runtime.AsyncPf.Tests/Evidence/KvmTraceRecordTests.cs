@@ -5,7 +5,7 @@ namespace Vmspec.Runtime.AsyncPf.Tests.Evidence;
 public class KvmTraceRecordTests
 {
     [Fact]
-    public void CountsEventsAndCollectsTokens()
+    public void Counts_events_and_collects_tokens()
     {
         string[] trace =
         [
@@ -29,7 +29,7 @@ public class KvmTraceRecordTests
     }
 
     [Fact]
-    public void KeepsEachEventsTimeAndCountsOnlyAckWritesOfKvmMsr()
+    public void Keeps_each_events_time_and_counts_only_ACK_writes_of_KVM_MSR()
     {
         string[] trace =
         [
@@ -49,7 +49,7 @@ public class KvmTraceRecordTests
     }
 
     [Fact]
-    public void IgnoresOtherEventsAndComments() =>
+    public void Ignores_other_events_and_comments() =>
         Assert.All(KvmTraceRecord.Parse(["# kvm_async_pf_ready: token 0x1", "  x-1 [000] 1.0: kvm_exit: reason HLT"]).Counts.Values,
             count => Assert.Equal(0, count));
 }

@@ -6,7 +6,7 @@ namespace Vmspec.Runtime.AsyncPf.Tests.Evidence;
 public class KvmTraceSessionTests
 {
     [Fact]
-    public void PrivateInstanceRecordsNothingWithoutAVmAndIsRemovedOnDispose()
+    public void Private_instance_records_nothing_without_a_VM_and_is_removed_on_dispose()
     {
         var session = KvmTraceSession.TryStart([Environment.ProcessId], out var reason);
         if (session is null)

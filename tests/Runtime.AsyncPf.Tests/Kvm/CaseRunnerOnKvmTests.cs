@@ -41,13 +41,13 @@ public class CaseRunnerOnKvmTests
     private static readonly Expectations NoneWithoutWakeup = TestPlans.Expect(0, 0, 0, canaryIntact: true);
 
     [Fact]
-    public void MinimalGuestSeesTheCpuidSet() =>
+    public void Minimal_guest_sees_the_CPUID_set() =>
         Passes(TestPlans.Plan("minimal", TestPlans.Guest(TestProgram.Minimal), cpuid: TestPlans.Clear(KvmPvFeature.StealTime)));
 
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
-    public void SixRealAsyncPageFaultsFromCpl3(int delayMs)
+    public void Six_real_async_page_faults_from_CPL3(int delayMs)
     {
         var result = Passes(Faults($"faults[delay={delayMs}]", Enabled | DeliveryAsInt, 3, true, delayMs, hardware: SixDelivered, pvm: SixDelivered));
         Assert.Equal(new AsyncPfCounts(6, 6, 1), result.AsyncPf);
@@ -57,51 +57,51 @@ public class CaseRunnerOnKvmTests
     }
 
     [Fact]
-    public void EnabledAloneDeliversNothing() =>
+    public void Enabled_alone_delivers_nothing() =>
         Passes(Faults("enabled-only", Enabled, 3, true, hardware: NoneWithoutWakeup, pvm: NoneWithoutWakeup));
 
     [Fact]
-    public void InterruptsOffGetNothing() =>
+    public void Interrupts_off_get_nothing() =>
         Passes(Faults("if0", Enabled | DeliveryAsInt, 3, false, hardware: NoneDelivered, pvm: NoneDelivered));
 
     [Fact]
-    public void Cpl0WithoutSendAlwaysGetsNothing() =>
+    public void CPL0_without_send_always_gets_nothing() =>
         Passes(Faults("cpl0", Enabled | DeliveryAsInt, 0, true, hardware: NoneDelivered, pvm: NoneDelivered));
 
     [Fact]
-    public void Cpl0WithSendAlwaysDependsOnTheFlavour() =>
+    public void CPL0_with_send_always_depends_on_the_flavour() =>
         Passes(Faults("cpl0-send-always", Enabled | DeliveryAsInt | SendAlways, 0, true, hardware: SixDelivered, pvm: NoneDelivered));
 
     [Theory]
     [InlineData(0x6fc0UL)]   // the last 64 bytes of a page
     [InlineData(0x3fffc0UL)] // the last 64 bytes of slot 0 (and of RAM)
-    public void DataAreaAtTheEndOfAPageOrSlot(ulong area) =>
+    public void Data_area_at_the_end_of_a_page_or_slot(ulong area) =>
         Passes(Faults($"area[0x{area:x}]", Enabled | DeliveryAsInt, 3, true, area: area, hardware: SixDelivered, pvm: SixDelivered));
 
     [Theory]
     [InlineData(0x6019UL)]
     [InlineData(0x6029UL)]
-    public void ReservedEnableBitsGeneralProtect(ulong value)
+    public void Reserved_enable_bits_general_protect(ulong value)
     {
         var result = Passes(Msr($"en-reserved[0x{value:x}]", false, CpuidPlan.HostOffers, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, value), MsrAccess.Read(KvmPvMsrs.AsyncPfEn)));
         Assert.Equal("#GP [en-reserved]", result.Checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal)).Expected);
     }
 
     [Fact]
-    public void ClearedFeaturesWithEnforcementGeneralProtectEveryAccess() =>
+    public void Cleared_features_with_enforcement_general_protect_every_access() =>
         Passes(Msr("enforced-cleared", true, TestPlans.Clear(KvmPvFeature.AsyncPf, KvmPvFeature.AsyncPfInt, KvmPvFeature.AsyncPfVmexit),
             MsrAccess.Read(KvmPvMsrs.AsyncPfEn), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0),
             MsrAccess.Read(KvmPvMsrs.AsyncPfInt), MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0),
             MsrAccess.Read(KvmPvMsrs.AsyncPfAck), MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 0)));
 
     [Fact]
-    public void ProtocolSequenceMatchesTheOracle() =>
+    public void Protocol_sequence_matches_the_oracle() =>
         Passes(Msr("enable-sequence", false, CpuidPlan.HostOffers,
             MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009), MsrAccess.Read(KvmPvMsrs.AsyncPfEn),
             MsrAccess.Read(KvmPvMsrs.AsyncPfAck), MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0), MsrAccess.Read(KvmPvMsrs.AsyncPfInt)));
 
     [Fact]
-    public void FaultLatencyBenchMeasuresEveryFault()
+    public void Fault_latency_bench_measures_every_fault()
     {
         var report = FaultLatencyBench.Run(16, Host());
         Assert.Null(report.Unavailable);

@@ -20,7 +20,7 @@ public class EnableProtocolOracleTests
     [InlineData(KvmPvMsrs.AsyncPfEn)]
     [InlineData(KvmPvMsrs.AsyncPfInt)]
     [InlineData(KvmPvMsrs.AsyncPfAck)]
-    public void EnforcedWithoutFeaturesEveryAccessFaultsLikeKvmPvTest(uint msr)
+    public void Enforced_without_features_every_access_faults_like_kvm_pv_test(uint msr)
     {
         var oracle = Oracle(features: 0);
         Assert.Equal("#GP", Outcome(oracle, MsrAccess.Read(msr)));
@@ -28,7 +28,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void WithoutEnforcementCpuidDoesNotGate()
+    public void Without_enforcement_CPUID_does_not_gate()
     {
         var oracle = Oracle(features: 0, enforced: false);
         Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)));
@@ -37,7 +37,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void AckIsGatedByAsyncPfIntNotByAsyncPf()
+    public void ACK_is_gated_by_async_pf_int_not_by_async_pf()
     {
         var oracle = Oracle(features: 1u << 4);
         Assert.Equal("#GP", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 1)));
@@ -47,7 +47,7 @@ public class EnableProtocolOracleTests
     [Theory]
     [InlineData(0x10UL)]
     [InlineData(0x20UL)]
-    public void ReservedEnableBitsFault(ulong bit)
+    public void Reserved_enable_bits_fault(ulong bit)
     {
         var prediction = Oracle().Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, DataGpa | (ulong)Enabled | bit));
         Assert.True(prediction.GeneralProtection);
@@ -55,7 +55,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void DeliveryFlagsNeedTheirFeatures()
+    public void Delivery_flags_need_their_features()
     {
         var withoutVmexit = Oracle(features: (1u << 4) | (1u << 14));
         Assert.Equal("#GP", Outcome(withoutVmexit, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsPfVmexit))));
@@ -64,7 +64,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void EnabledAloneIsAcceptedButNotEnabledAndQueuesNothing()
+    public void Enabled_alone_is_accepted_but_not_enabled_and_queues_nothing()
     {
         var oracle = Oracle();
         var prediction = oracle.Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled)));
@@ -75,7 +75,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void EachEnablingWriteQueuesAWakeupAll()
+    public void Each_enabling_write_queues_a_wakeup_all()
     {
         var oracle = Oracle();
         var enable = MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsInt));
@@ -86,7 +86,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void DataAreaOutsideRamFaultsButTheValueIsStoredFirst()
+    public void Data_area_outside_RAM_faults_but_the_value_is_stored_first()
     {
         var oracle = Oracle();
         var outside = AsyncPfEn.Value(8 << 20, Enabled | DeliveryAsInt);
@@ -98,11 +98,11 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void LastSixtyFourBytesOfRamAreAValidDataArea() =>
+    public void Last_sixty_four_bytes_of_RAM_are_a_valid_data_area() =>
         Assert.True(Oracle().Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value((8 << 20) - 64, Enabled | DeliveryAsInt))).QueuesWakeupAll);
 
     [Fact]
-    public void WithoutInKernelLapicEnableZeroIsANoOpAndAnythingElseFaults()
+    public void Without_in_kernel_LAPIC_enable_zero_is_a_no_op_and_anything_else_faults()
     {
         var oracle = Oracle(lapic: false);
         Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0)));
@@ -111,7 +111,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void InterruptVectorReadsBackAndHighBitsFault()
+    public void Interrupt_vector_reads_back_and_high_bits_fault()
     {
         var oracle = Oracle();
         Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)));
@@ -120,7 +120,7 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void AckAcceptsAnyValueAndReadsZero()
+    public void ACK_accepts_any_value_and_reads_zero()
     {
         var oracle = Oracle();
         Assert.Equal("accepted", Outcome(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 0xfffffffffffffffe)));
@@ -128,11 +128,11 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void OtherMsrsAreNotPredicted() =>
+    public void Other_MSRs_are_not_predicted() =>
         Assert.Throws<ArgumentException>(() => Oracle().Predict(MsrAccess.Read(0x1b)));
 
     [Fact]
-    public void EveryRuleCitesASource() =>
+    public void Every_rule_cites_a_source() =>
         Assert.All(typeof(HostRules).GetFields().Select(f => (HostRule)f.GetValue(null)!),
             rule => Assert.Matches(@"(\.c|\.h|\.rst|\.md)", rule.Source));
 }

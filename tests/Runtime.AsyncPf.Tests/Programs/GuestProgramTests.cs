@@ -40,7 +40,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void ProgramsAreDeterministicAndPinned()
+    public void Programs_are_deterministic_and_pinned()
     {
         Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
         Assert.Equal(Msr().Sha256, Msr().Sha256);
@@ -50,7 +50,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void AsyncPfGuestDecodesToThePrototypesInstructions()
+    public void Async_pf_guest_decodes_to_the_prototypes_instructions()
     {
         var program = AsyncPf();
         var code = Decode(program, program.Entry);
@@ -69,7 +69,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void HandlersCoverPageFaultFinishAndEveryInterruptVector()
+    public void Handlers_cover_page_fault_finish_and_every_interrupt_vector()
     {
         var program = AsyncPf();
         Assert.Contains(14, program.InterruptHandlers.Keys);
@@ -82,7 +82,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void PageFaultHandlerReleasesThePageWithInterruptsOnBeforeItWaits()
+    public void Page_fault_handler_releases_the_page_with_interrupts_on_before_it_waits()
     {
         var program = AsyncPf();
         var pf = Decode(program, program.InterruptHandlers[14]).TakeWhile(i => i.Mnemonic != Mnemonic.Iretq).ToList();
@@ -101,7 +101,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void PageReadyHandlerClearsTheTokenEoisAndAcks()
+    public void Page_ready_handler_clears_the_token_EOIs_and_ACKs()
     {
         var program = Msr();
         var handler = Decode(program, program.InterruptHandlers[0xec]);
@@ -115,7 +115,7 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void MsrGuestWaitsForWakeupOnlyAfterEnableWrites()
+    public void MSR_guest_waits_for_wakeup_only_after_enable_writes()
     {
         var code = Decode(Msr(), Layout.Code);
         Assert.Equal(1, code.Count(i => i.Mnemonic == Mnemonic.Sti));
@@ -126,6 +126,6 @@ public class GuestProgramTests
     [Theory]
     [InlineData(0)]
     [InlineData(GuestVariables.MaxPages + 1)]
-    public void WorkloadOutsideTheDataPageIsRefused(int pages) =>
+    public void Workload_outside_the_data_page_is_refused(int pages) =>
         Assert.Throws<ArgumentException>(() => AsyncPfGuest.Build(Layout, Reports.Setup(pages), 0x40_0000));
 }

@@ -8,7 +8,7 @@ public class AbiCanaryTests
     private static readonly GuestLayout Layout = GuestLayout.Default;
 
     [Fact]
-    public void CoversBytes8To127OfTheArea()
+    public void Covers_bytes_8_to_127_of_the_area()
     {
         var canary = AbiCanary.Plan([0x6000], _ => true, Layout);
         Assert.Equal(120, canary.Bytes.Count);
@@ -17,7 +17,7 @@ public class AbiCanaryTests
     }
 
     [Fact]
-    public void ListsExactlyTheChangedBytes()
+    public void Lists_exactly_the_changed_bytes()
     {
         var memory = new byte[0x8000];
         var canary = AbiCanary.Plan([0x6000], _ => true, Layout);
@@ -30,7 +30,7 @@ public class AbiCanaryTests
     }
 
     [Fact]
-    public void StopsAtTheEndOfRamAndSparesTheIdt()
+    public void Stops_at_the_end_of_RAM_and_spares_the_IDT()
     {
         ulong ramEnd = Layout.RamSize;
         var lastOfRam = AbiCanary.Plan([ramEnd - 64], gpa => gpa < ramEnd, Layout);
@@ -42,7 +42,7 @@ public class AbiCanaryTests
     }
 
     [Fact]
-    public void LeavesTheFirstEightBytesOfAnotherAreaToTheHost()
+    public void Leaves_the_first_eight_bytes_of_another_area_to_the_host()
     {
         var canary = AbiCanary.Plan([0x6000, 0x6040], _ => true, Layout);
         Assert.DoesNotContain(canary.Bytes, b => b.Gpa is >= 0x6040 and < 0x6048);

@@ -49,7 +49,7 @@ public class AsyncPfChecksTests
         Assert.Single(checks, c => c.Name.StartsWith(prefix, StringComparison.Ordinal));
 
     [Fact]
-    public void AGoodRunPassesEveryCheckAndCounts()
+    public void A_good_run_passes_every_check_and_counts()
     {
         var events = GoodRun();
         var checks = Verify(events);
@@ -66,7 +66,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void OneSpinIterationPassesWhenTheHandshakeHappened()
+    public void One_spin_iteration_passes_when_the_handshake_happened()
     {
         // Under TCG the page-ready may arrive at the first instruction after the release: the verdict rests on
         // the handshake, never on how long the guest spun.
@@ -78,7 +78,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void AGuestThatNeverReleasesFailsWithTheHoldBound()
+    public void A_guest_that_never_releases_fails_with_the_hold_bound()
     {
         var events = GoodRun();
         events.RemoveAll(e => e is GuestPageRelease);
@@ -98,7 +98,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void AReleaseWithInterruptsOffOrOfAnotherPageFails()
+    public void A_release_with_interrupts_off_or_of_another_page_fails()
     {
         var events = GoodRun();
         int first = events.FindIndex(e => e is GuestPageRelease);
@@ -111,7 +111,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void APageTheHostDidNotHoldOrAWaitEndedByTheHangGuardFails()
+    public void A_page_the_host_did_not_hold_or_a_wait_ended_by_the_hang_guard_fails()
     {
         var events = GoodRun();
         events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.NotPresentWaitEnd })] = R(GuestReports.NotPresentWaitEnd, 0);
@@ -126,7 +126,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void DeliveryIsExpectedOnlyWhenTheOracleSaysSoAndTheEnableWriteIsAccepted()
+    public void Delivery_is_expected_only_when_the_oracle_says_so_and_the_enable_write_is_accepted()
     {
         Assert.True(AsyncPfChecks.ExpectDelivery(Setup(6), KvmFlavour.KvmAmd, Host).Delivered);
         Assert.False(AsyncPfChecks.ExpectDelivery(Setup(6, interrupts: false), KvmFlavour.KvmAmd, Host).Delivered);
@@ -137,7 +137,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void APageReadyWithoutItsTokenLeavesTheFaultUnpaired()
+    public void A_page_ready_without_its_token_leaves_the_fault_unpaired()
     {
         var events = GoodRun();
         int second = events.FindLastIndex(e => e is GuestReport { Kind: GuestReports.Interrupt });
@@ -151,7 +151,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void ADuplicatePageReadyIsReported()
+    public void A_duplicate_page_ready_is_reported()
     {
         var events = GoodRun();
         events.Insert(events.FindLastIndex(e => e is GuestReport { Kind: GuestReports.Interrupt }), Interrupt(0x2000, 0xec));
@@ -161,7 +161,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void APageReadyOnAnotherVectorFails()
+    public void A_page_ready_on_another_vector_fails()
     {
         var events = GoodRun();
         events[events.FindLastIndex(e => e is GuestReport { Kind: GuestReports.Interrupt })] = Interrupt(0x2000, 0xed);
@@ -171,7 +171,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void AWrongValueAndAMissingReleaseAreFound()
+    public void A_wrong_value_and_a_missing_release_are_found()
     {
         var events = GoodRun();
         events[events.FindIndex(e => e is GuestReport { Kind: GuestReports.PageValue })] = R(GuestReports.PageValue, 0);
@@ -183,7 +183,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void Cpl0OnPvmExpectsNoDeliveryButCorrectValues()
+    public void CPL0_on_kvm_pvm_expects_no_delivery_but_correct_values()
     {
         var events = GoodRun().Where(e => e is not GuestReport { Kind: >= GuestReports.NotPresentCr2 and <= GuestReports.NotPresentWaitEnd }
             && e is not GuestPageRelease
@@ -197,7 +197,7 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void AFailedRunCarriesItsFormattedVerdict()
+    public void A_failed_run_carries_its_formatted_verdict()
     {
         var events = GoodRun();
         events.RemoveAt(events.Count - 1);
@@ -209,6 +209,6 @@ public class AsyncPfChecksTests
     }
 
     [Fact]
-    public void UserfaultEventCountIsChecked() =>
+    public void Userfault_event_count_is_checked() =>
         Assert.Equal(Outcome.Failed, Named(Verify(GoodRun(), uffd: HeldAndReleased(1)), "userfaultfd events").Status);
 }

@@ -21,7 +21,7 @@ public class CaseEventsTests
         new(new Dictionary<string, int>(), [], []) { Timeline = events, MonotonicClock = monotonic };
 
     [Fact]
-    public void GuestReportsAndMonotonicTraceShareOneAxisFromTheFirstEventAndAnAckTakesTheTokenBeforeIt()
+    public void Guest_reports_and_monotonic_trace_share_one_axis_from_the_first_event_and_an_ACK_takes_the_token_before_it()
     {
         var run = Run(
             (new GuestReport(GuestReports.NotPresentCr2, 0x1000), 10.000200),
@@ -46,7 +46,7 @@ public class CaseEventsTests
     }
 
     [Fact]
-    public void ATraceOnAnotherClockIsLeftOutAndTheWakeupAllIsItsOwnKind()
+    public void A_trace_on_another_clock_is_left_out_and_the_wakeup_all_is_its_own_kind()
     {
         var run = Run((new GuestReport(GuestReports.Interrupt, 0xecUL << 32 | 0xffffffff), 3.5));
         var trace = Trace(false, new KvmTraceEvent("kvm_async_pf_ready", 99.0, 0xffffffff));

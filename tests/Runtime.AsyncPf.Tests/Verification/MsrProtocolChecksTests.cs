@@ -38,7 +38,7 @@ public class MsrProtocolChecksTests
     }
 
     [Fact]
-    public void AcceptedEnableReadsBackAndQueuesOneWakeup()
+    public void Accepted_enable_reads_back_and_queues_one_wakeup()
     {
         var checks = Verify(EnableThenRead, Open, Observed(0, 0, 0x6009, wakeup: true), out _);
         Assert.All(checks, c => Assert.Equal(Outcome.Passed, c.Status));
@@ -48,7 +48,7 @@ public class MsrProtocolChecksTests
     }
 
     [Fact]
-    public void AMismatchCarriesMsrValueCpuidAndEnforcement()
+    public void A_mismatch_carries_MSR_value_CPUID_and_enforcement()
     {
         // With the PV features cleared and enforced the oracle says #GP; the guest saw the write accepted.
         var checks = Verify(EnableThenRead, Cleared, Observed(0, 0, 0x6009, wakeup: true), out _);
@@ -60,7 +60,7 @@ public class MsrProtocolChecksTests
     }
 
     [Fact]
-    public void ExplicitExpectationsOverrideTheOracle()
+    public void Explicit_expectations_override_the_oracle()
     {
         MsrAccess[] accesses =
         [
@@ -75,7 +75,7 @@ public class MsrProtocolChecksTests
     }
 
     [Fact]
-    public void HostViewUsesTheGuestsLastReadAndSkipsGatedMsrs()
+    public void Host_view_uses_the_guests_last_read_and_skips_gated_MSRs()
     {
         var events = Observed(0, 0, 0x6009, wakeup: true);
         Verify(EnableThenRead, Open, events, out var oracle);

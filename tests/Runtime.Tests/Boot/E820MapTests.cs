@@ -5,7 +5,7 @@ namespace Vmspec.Runtime.Tests.Boot;
 public sealed class E820MapTests
 {
     [Fact]
-    public void Ram_is_usable_below_the_ebda_and_from_1_MiB_with_the_legacy_hole_reserved()
+    public void RAM_is_usable_below_the_EBDA_and_from_1_MiB_with_the_legacy_hole_reserved()
     {
         var map = E820Map.ForRam(0x1000_0000);
 
@@ -22,7 +22,7 @@ public sealed class E820MapTests
     [Theory]
     [InlineData(0x10_0000UL, "does not reach above 1 MiB")]
     [InlineData(0xD000_1000UL, "MMIO gap")]
-    public void Ram_sizes_outside_the_supported_range_are_refused(ulong ramSize, string reason)
+    public void RAM_sizes_outside_the_supported_range_are_refused(ulong ramSize, string reason)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => E820Map.ForRam(ramSize));
         Assert.Contains(reason, e.Message);

@@ -80,7 +80,7 @@ public sealed class InitProgramTests
     }
 
     [Fact]
-    public void Elf_header_is_a_static_x86_64_executable_with_one_load_segment()
+    public void ELF_header_is_a_static_x86_64_executable_with_one_load_segment()
     {
         byte[] elf = InitProgram.Build();
 

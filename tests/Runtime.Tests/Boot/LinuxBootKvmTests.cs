@@ -15,7 +15,7 @@ namespace Vmspec.Runtime.Tests.Boot;
 public sealed class LinuxBootKvmTests
 {
     [Fact]
-    public void Synthetic_kernel_reports_every_check_ok_over_the_uart_and_resets_through_the_i8042()
+    public void Synthetic_kernel_reports_every_check_ok_over_the_UART_and_resets_through_the_i8042()
     {
         KvmRequirement.RequireKvm();
         const string commandLine = "console=ttyS0 reboot=k vmspec.boot-test=1";
@@ -35,7 +35,7 @@ public sealed class LinuxBootKvmTests
     }
 
     [Fact]
-    public void A_config_with_both_or_neither_program_and_boot_is_refused_before_kvm_is_opened()
+    public void A_config_with_both_or_neither_program_and_boot_is_refused_before_KVM_is_opened()
     {
         var layout = LinuxBootLayout.Default with { RamSize = 0x400_0000 };
         BootImage boot = LinuxLoader.LoadBzImage(SyntheticKernel.Build(new SyntheticKernelExpectations("", layout.RamSize, ReadOnlyMemory<byte>.Empty)),

@@ -47,7 +47,7 @@ public sealed class LinuxLoaderTests
     }
 
     [Fact]
-    public void Initramfs_sits_page_aligned_at_the_top_of_ram_above_the_kernel()
+    public void Initramfs_sits_page_aligned_at_the_top_of_RAM_above_the_kernel()
     {
         BootImage boot = Load(Kernel());
 
@@ -59,7 +59,7 @@ public sealed class LinuxLoaderTests
     }
 
     [Fact]
-    public void Initramfs_respects_initrd_addr_max_below_the_end_of_ram()
+    public void Initramfs_respects_initrd_addr_max_below_the_end_of_RAM()
     {
         BootImage boot = Load(Kernel(i => BinaryPrimitives.WriteUInt32LittleEndian(i.AsSpan(0x22C), 0x2FF_FFFF)));
 
@@ -86,7 +86,7 @@ public sealed class LinuxLoaderTests
     }
 
     [Fact]
-    public void Cpu_starts_in_long_mode_with_paging_on_boot_cs_and_boot_ds()
+    public void CPU_starts_in_long_mode_with_paging_on_boot_cs_and_boot_ds()
     {
         BootImage boot = Load(Kernel());
         BootCpuState cpu = boot.Cpu;
@@ -165,7 +165,7 @@ public sealed class LinuxLoaderTests
     }
 
     [Fact]
-    public void A_kernel_whose_init_size_exceeds_ram_is_refused()
+    public void A_kernel_whose_init_size_exceeds_RAM_is_refused()
     {
         var e = Assert.Throws<BootLoaderException>(() =>
             Load(Kernel(i => BinaryPrimitives.WriteUInt32LittleEndian(i.AsSpan(0x260), 0x300_1000))));

@@ -64,7 +64,7 @@ public sealed class PvhLoaderTests
     }
 
     [Fact]
-    public void Segments_load_at_their_physical_address_and_the_cpu_enters_32_bit_protected_mode_at_the_note_entry()
+    public void Segments_load_at_their_physical_address_and_the_CPU_enters_32_bit_protected_mode_at_the_note_entry()
     {
         byte[] elf = Vmlinux();
         BootImage boot = Load(elf);
@@ -112,7 +112,7 @@ public sealed class PvhLoaderTests
     }
 
     [Fact]
-    public void Start_info_layout_is_the_xen_abi()
+    public void Start_info_layout_is_the_Xen_ABI()
     {
         // struct hvm_start_info: magic u32, version u32, flags u32, nr_modules u32, modlist_paddr, cmdline_paddr, rsdp_paddr,
         // memmap_paddr (u64 each), memmap_entries u32, reserved u32.
@@ -144,7 +144,7 @@ public sealed class PvhLoaderTests
     [Theory]
     [InlineData(0x3FF_8000UL, 0x1_0000UL, "past the end of RAM")]
     [InlineData(0x8_0000UL, 0x1000UL, "below 1 MiB")]
-    public void Segments_outside_usable_ram_are_refused(ulong physical, ulong size, string reason)
+    public void Segments_outside_usable_RAM_are_refused(ulong physical, ulong size, string reason)
     {
         var e = Assert.Throws<BootLoaderException>(() => Load(Vmlinux(physical, size)));
         Assert.Contains(reason, e.Message);
@@ -158,7 +158,7 @@ public sealed class PvhLoaderTests
     }
 
     [Fact]
-    public void A_non_x86_64_or_truncated_elf_is_refused()
+    public void A_non_x86_64_or_truncated_ELF_is_refused()
     {
         Assert.Contains("e_machine", Assert.Throws<BootLoaderException>(() => Load(Vmlinux(machine: 183))).Message);
         Assert.Contains("run past the end", Assert.Throws<BootLoaderException>(() => Load(Vmlinux()[..100])).Message);

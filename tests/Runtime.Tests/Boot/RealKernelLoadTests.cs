@@ -29,7 +29,7 @@ public sealed class RealKernelLoadTests
 
     [Theory]
     [MemberData(nameof(Packages))]
-    public void Debian_bzimage_loads_within_its_header_limits(string which)
+    public void Debian_bzImage_loads_within_its_header_limits(string which)
     {
         byte[] image = Vmlinuz(which);
         BzImage header = BzImage.Parse(image, which);
@@ -48,7 +48,7 @@ public sealed class RealKernelLoadTests
 
     [Theory]
     [MemberData(nameof(Packages))]
-    public void Debian_vmlinux_has_a_pvh_entry_inside_its_loaded_segments(string which)
+    public void Debian_vmlinux_has_a_PVH_entry_inside_its_loaded_segments(string which)
     {
         byte[] image = Vmlinuz(which);
         BzImage header = BzImage.Parse(image, which);

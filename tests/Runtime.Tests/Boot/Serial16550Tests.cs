@@ -67,7 +67,7 @@ public sealed class Serial16550Tests
     }
 
     [Fact]
-    public void Loopback_mirrors_modem_control_into_modem_status_and_echoes_data_as_linux_probes_it()
+    public void Loopback_mirrors_modem_control_into_modem_status_and_echoes_data_as_Linux_probes_it()
     {
         var uart = Uart();
         Assert.Equal(Serial16550.MsrDefault, In(uart, Serial16550.ModemStatus));

@@ -11,7 +11,7 @@ public sealed class SyntheticKernelTests
         new("console=ttyS0 reboot=k vmspec.synthetic=1", 0x400_0000, Encoding.ASCII.GetBytes("an initramfs stand-in, 37 bytes long"));
 
     [Fact]
-    public void Image_parses_as_a_protocol_2_15_bzimage_with_the_declared_fields()
+    public void Image_parses_as_a_protocol_2_15_bzImage_with_the_declared_fields()
     {
         byte[] image = SyntheticKernel.Build(Expected);
 

@@ -72,7 +72,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void Selftest_runs_the_minimal_guest_and_sees_the_pv_features_kvm_offers()
+    public void Selftest_runs_the_minimal_guest_and_sees_the_PV_features_KVM_offers()
     {
         KvmRequirement.RequireKvm();
 
@@ -83,7 +83,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void Selftest_without_kvm_reports_the_probe_reason_and_runs_nothing()
+    public void Selftest_without_KVM_reports_the_probe_reason_and_runs_nothing()
     {
         if (File.Exists("/dev/kvm")) Assert.Skip("this machine has /dev/kvm");
 
@@ -96,7 +96,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void Building_without_kvm_fails_with_the_open_error_and_leaks_nothing()
+    public void Building_without_KVM_fails_with_the_open_error_and_leaks_nothing()
     {
         if (File.Exists("/dev/kvm")) Assert.Skip("this machine has /dev/kvm");
         int fds = OpenFds();

@@ -17,7 +17,7 @@ public sealed class CpuidTableTests
     ];
 
     [Fact]
-    public void Force_x2apic_sets_leaf_1_ecx_bit_21()
+    public void Force_x2APIC_sets_leaf_1_ecx_bit_21()
     {
         var table = new CpuidTable(Supported()).ForceX2Apic();
 
@@ -25,7 +25,7 @@ public sealed class CpuidTableTests
     }
 
     [Fact]
-    public void Pv_feature_edits_set_and_clear_bits_of_leaf_40000001_eax()
+    public void PV_feature_edits_set_and_clear_bits_of_leaf_40000001_eax()
     {
         var table = new CpuidTable(Supported())
             .Apply(CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt))
@@ -44,7 +44,7 @@ public sealed class CpuidTableTests
     }
 
     [Fact]
-    public void Editing_a_leaf_kvm_does_not_offer_is_an_error_naming_it()
+    public void Editing_a_leaf_KVM_does_not_offer_is_an_error_naming_it()
     {
         var e = Assert.Throws<ArgumentException>(() => new CpuidTable(Supported()).Apply(CpuidEdit.Set(0x8000_0001, CpuidRegister.Edx, 1)));
 

@@ -14,7 +14,7 @@ public sealed class GuestKitTests
     private static readonly GuestLayout Layout = GuestLayout.Default;
 
     [Fact]
-    public void Minimal_guest_decodes_to_cpuid_report_and_done()
+    public void Minimal_guest_decodes_to_CPUID_report_and_done()
     {
         GuestProgram program = MinimalGuest.Build(Layout);
 
@@ -40,7 +40,7 @@ public sealed class GuestKitTests
     }
 
     [Fact]
-    public void Exception_stubs_cover_vectors_0_to_31_and_push_a_dummy_error_code_only_when_the_cpu_does_not()
+    public void Exception_stubs_cover_vectors_0_to_31_and_push_a_dummy_error_code_only_when_the_CPU_does_not()
     {
         GuestProgram program = MinimalGuest.Build(Layout);
         int[] withErrorCode = [8, 10, 11, 12, 13, 14, 17, 21, 29, 30];
@@ -56,7 +56,7 @@ public sealed class GuestKitTests
     }
 
     [Fact]
-    public void Safe_msr_access_records_a_fixup_from_the_msr_instruction_to_the_next_one()
+    public void Safe_MSR_access_records_a_fixup_from_the_MSR_instruction_to_the_next_one()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
             .WrmsrSafe(KvmPvMsrs.AsyncPfInt, 0xec)
@@ -82,7 +82,7 @@ public sealed class GuestKitTests
     }
 
     [Fact]
-    public void Custom_interrupt_handlers_get_idt_entries_and_may_replace_exception_stubs()
+    public void Custom_interrupt_handlers_get_IDT_entries_and_may_replace_exception_stubs()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
             .SetInterruptHandler(0xec, g => { g.Eoi(); g.Asm.iretq(); })
@@ -102,7 +102,7 @@ public sealed class GuestKitTests
     [Theory]
     [InlineData(true, 0x3202)]
     [InlineData(false, 0x3002)]
-    public void Enter_user_iretqs_to_cpl3_with_iopl3(bool interrupts, int rflags)
+    public void Enter_user_iretqs_to_CPL3_with_IOPL3(bool interrupts, int rflags)
     {
         GuestProgram program = new GuestProgramBuilder(Layout).EnterUser(interrupts).Done().Build();
 

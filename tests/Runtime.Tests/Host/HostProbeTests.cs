@@ -60,7 +60,7 @@ public sealed class HostProbeTests : IDisposable
     }
 
     [Fact]
-    public void A_dev_kvm_that_is_not_a_kvm_device_is_reported_with_the_failing_ioctl()
+    public void A_dev_kvm_that_is_not_a_KVM_device_is_reported_with_the_failing_ioctl()
     {
         HostPaths paths = FakeHost("kvm_amd");
         Directory.CreateDirectory(Path.GetDirectoryName(paths.DevKvm)!);
@@ -87,7 +87,7 @@ public sealed class HostProbeTests : IDisposable
     }
 
     [Fact]
-    public void Json_has_the_documented_keys_in_a_fixed_order_and_is_deterministic()
+    public void JSON_has_the_documented_keys_in_a_fixed_order_and_is_deterministic()
     {
         var report = new HostReport(true, "/dev/kvm is usable", KvmFlavour.KvmPvm, ["kvm_pvm"], 12,
             [KeyValuePair.Create("ASYNC_PF", 1), KeyValuePair.Create("ASYNC_PF_INT", 1)], 0x4010, ["async-pf", "async-pf-int"]);
@@ -106,7 +106,7 @@ public sealed class HostProbeTests : IDisposable
     }
 
     [Fact]
-    public void Unavailable_json_has_null_api_version_and_empty_collections()
+    public void Unavailable_JSON_has_null_API_version_and_empty_collections()
     {
         HostReport report = HostProbe.Probe(FakeHost("kvm_pvm"));
         string path = Path.Combine(_root.FullName, "host.json");

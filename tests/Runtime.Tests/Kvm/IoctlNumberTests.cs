@@ -68,7 +68,7 @@ public sealed class IoctlNumberTests
     ];
 
     [Fact]
-    public void Ioctl_numbers_and_constants_match_the_c_headers()
+    public void Ioctl_numbers_and_constants_match_the_C_headers()
     {
         var c = new StringBuilder(UapiLayoutTests.Includes).AppendLine("#include <sys/syscall.h>\nint main(void) {");
         foreach (var (name, _) in Constants)
@@ -83,7 +83,7 @@ public sealed class IoctlNumberTests
     }
 
     [Fact]
-    public void Ioc_encoding_places_direction_size_type_and_number()
+    public void IOC_encoding_places_direction_size_type_and_number()
     {
         Assert.Equal(0xC008AE05u, IoctlCodes.Iowr(0xAE, 0x05, 8));
         Assert.Equal(0x0000AE80u, IoctlCodes.Io(0xAE, 0x80));

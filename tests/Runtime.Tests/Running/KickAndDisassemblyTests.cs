@@ -40,7 +40,7 @@ public sealed class KickAndDisassemblyTests
     }
 
     [Fact]
-    public void Disassembly_at_rip_reads_guest_memory_and_explains_unreadable_addresses()
+    public void Disassembly_at_RIP_reads_guest_memory_and_explains_unreadable_addresses()
     {
         using var memory = new GuestMemory();
         memory.AddSlot(0, 0, 0x20000);

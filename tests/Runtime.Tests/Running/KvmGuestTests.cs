@@ -32,7 +32,7 @@ public sealed class KvmGuestTests
     }
 
     [Fact]
-    public void Guest_sees_exactly_the_cpuid_set_including_edited_pv_feature_bits()
+    public void Guest_sees_exactly_the_CPUID_set_including_edited_PV_feature_bits()
     {
         HostReport host = KvmRequirement.RequireKvm();
         CpuidEdit[] edits = [CpuidEdit.ClearPvFeature(KvmPvFeature.AsyncPfInt), CpuidEdit.SetPvFeature(KvmPvFeature.MmuOp)];
@@ -72,7 +72,7 @@ public sealed class KvmGuestTests
     }
 
     [Fact]
-    public void Msr_written_by_the_guest_reads_back_in_the_guest_and_through_kvm_get_msrs()
+    public void MSR_written_by_the_guest_reads_back_in_the_guest_and_through_KVM_GET_MSRS()
     {
         GuestProgram program = new GuestProgramBuilder(Layout)
             .WrmsrSafe(KvmPvMsrs.AsyncPfInt, 0xec).AssertNoFault("WRMSR ASYNC_PF_INT faulted")
@@ -114,7 +114,7 @@ public sealed class KvmGuestTests
     }
 
     [Fact]
-    public void A_triple_fault_ends_in_a_shutdown_verdict_with_the_faulting_registers_or_why_kvm_has_none()
+    public void A_triple_fault_ends_in_a_shutdown_verdict_with_the_faulting_registers_or_why_KVM_has_none()
     {
         HostReport host = KvmRequirement.RequireKvm();
         var g = new GuestProgramBuilder(Layout);
@@ -162,7 +162,7 @@ public sealed class KvmGuestTests
     }
 
     [Fact]
-    public void A_page_release_carries_kvms_view_of_IF_and_lets_the_held_page_through()
+    public void A_page_release_carries_KVMs_view_of_IF_and_lets_the_held_page_through()
     {
         var g = new GuestProgramBuilder(Layout);
         g.Sti();

@@ -10,7 +10,7 @@ public sealed class EncodingTests
     private static ulong Word(byte[] bytes, int index) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(index * 8));
 
     [Fact]
-    public void Gdt_matches_the_prototype()
+    public void GDT_matches_the_prototype()
     {
         byte[] gdt = Gdt.Build(0x5000);
 
@@ -26,7 +26,7 @@ public sealed class EncodingTests
     }
 
     [Fact]
-    public void Tss_descriptor_splits_a_high_base_across_both_words()
+    public void TSS_descriptor_splits_a_high_base_across_both_words()
     {
         var (low, high) = Gdt.TssDescriptor(0x1234_5678_9abc_def0);
 
@@ -37,7 +37,7 @@ public sealed class EncodingTests
     }
 
     [Fact]
-    public void Tss_holds_rsp0_and_no_io_bitmap()
+    public void TSS_holds_rsp0_and_no_io_bitmap()
     {
         byte[] tss = Tss.Build(0x1f0000);
 
@@ -46,7 +46,7 @@ public sealed class EncodingTests
     }
 
     [Fact]
-    public void Idt_gate_matches_the_prototype_formula()
+    public void IDT_gate_matches_the_prototype_formula()
     {
         const ulong h = 0x0000_1234_5678_9abc;
         var gate = new byte[16];
@@ -58,7 +58,7 @@ public sealed class EncodingTests
     }
 
     [Fact]
-    public void Idt_table_leaves_unhandled_vectors_not_present()
+    public void IDT_table_leaves_unhandled_vectors_not_present()
     {
         byte[] table = IdtGate.BuildTable(new Dictionary<int, ulong> { [14] = 0x10000 });
 

@@ -6,7 +6,7 @@ namespace Vmspec.Build;
 
 internal sealed partial class Build
 {
-    /// <summary>The skip reason of every test that needs /dev/kvm (tests/*/Support/KvmRequirement and its peers).</summary>
+    /// <summary>The skip reason of every test that needs /dev/kvm (tests/TestSupport/KvmRequirement.cs).</summary>
     private const string KvmSkipPrefix = "KVM unavailable";
 
     [Parameter("Host kernel the KVM tests run on when this machine has no usable /dev/kvm (Test; default: specs/hosts' default)")]

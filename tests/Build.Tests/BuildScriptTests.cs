@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Vmspec.Images;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Build.Tests;
 
 /// <summary>./build.sh as a new user meets it: the first call builds the build project.</summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    internal static readonly string RepositoryRoot = FindRoot();
     private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("vmspec-build-sh-");
 
     public void Dispose() => _scratch.Delete(recursive: true);
@@ -23,7 +23,7 @@ public sealed class BuildScriptTests : IDisposable
             Assert.Skip("build.sh is a bash script");
             return;
         }
-        File.Copy(Path.Combine(RepositoryRoot, "build.sh"), Path.Combine(_scratch.FullName, "build.sh"));
+        File.Copy(Path.Combine(TestRepository.Root, "build.sh"), Path.Combine(_scratch.FullName, "build.sh"));
         var bin = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "fake-bin")).FullName;
         var dotnet = Path.Combine(bin, "dotnet");
         File.WriteAllText(dotnet, """
@@ -48,7 +48,7 @@ public sealed class BuildScriptTests : IDisposable
     [Fact]
     public void Help_names_the_one_Docker_socket_default()
     {
-        var lines = RunMerged("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "--help"], RepositoryRoot);
+        var lines = RunMerged("dotnet", [Path.Combine(AppContext.BaseDirectory, "_build.dll"), "--help"], TestRepository.Root);
 
         var dockerHost = Assert.Single(lines, l => l.Contains("--docker-host", StringComparison.Ordinal));
         Assert.Contains(DockerEndpoint.DefaultHost, dockerHost);
@@ -66,15 +66,5 @@ public sealed class BuildScriptTests : IDisposable
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "vmspec.slnx")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException("vmspec.slnx not found above the test binary");
     }
 }

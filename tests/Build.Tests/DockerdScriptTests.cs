@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Build.Tests;
 
@@ -21,7 +22,7 @@ public sealed class DockerdScriptTests : IDisposable
         File.WriteAllText(socket, "");
         File.WriteAllText(Path.Combine(_run.FullName, "unrelated"), "not the engine's");
 
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = BuildScriptTests.RepositoryRoot, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = TestRepository.Root, RedirectStandardError = true };
         foreach (var argument in (string[])[".ci/dockerd.sh", "stop"])
             start.ArgumentList.Add(argument);
         start.Environment["VMSPEC_DOCKER_RUN_DIR"] = _run.FullName;

@@ -1,5 +1,6 @@
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.GuestKernels.Tests.Builders;
 
 namespace Vmspec.GuestKernels.Tests;
 

@@ -4,6 +4,7 @@ using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.GuestKernels.Tests.Builders;
+using Vmspec.TestSupport;
 
 namespace Vmspec.GuestKernels.Tests;
 

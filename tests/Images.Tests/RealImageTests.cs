@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vmspec.Images.Tests.Support;
 using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Images.Tests;
 
@@ -20,7 +22,7 @@ public sealed class RealImageTests : IDisposable
     [Fact]
     public async Task Verification_image_results_equal_a_host_run_of_the_same_specs()
     {
-        var root = Repository.Root;
+        var root = TestRepository.Root;
         var vmspec = Path.Combine(root, "artifacts", "bin", "vmspec");
         if (!File.Exists(vmspec))
             Assert.Skip($"{vmspec} does not exist: run ./build.sh Publish (./build.sh Test does)");

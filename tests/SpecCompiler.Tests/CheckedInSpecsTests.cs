@@ -3,6 +3,8 @@ using Vmspec.SpecCompiler.Language;
 using Vmspec.SpecCompiler.Model;
 using Vmspec.SpecCompiler.Plan;
 using Vmspec.SpecCompiler.Schema;
+using Vmspec.SpecCompiler.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.SpecCompiler.Tests;
 
@@ -11,7 +13,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void All_checked_in_specs_compile_to_their_designed_number_of_uniquely_named_cases()
     {
-        var result = SpecCompilation.CompileDirectory(TestFiles.SpecsDir);
+        var result = SpecCompilation.CompileDirectory(TestRepository.Specs);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
         Assert.Equal(71, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + linux 2
@@ -26,7 +28,7 @@ public sealed class CheckedInSpecsTests
     [InlineData("linux/debian-6.12-cloud.yaml", 1)]
     public void Each_spec_expands_to_its_designed_case_count(string spec, int cases)
     {
-        var result = SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec));
+        var result = SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec));
 
         Assert.True(result.Succeeded, Specs.Errors(result));
         Assert.Equal(cases, result.Cases.Count);
@@ -37,7 +39,7 @@ public sealed class CheckedInSpecsTests
     [InlineData("linux/debian-6.12-cloud.yaml", Abi.KvmPara.ApfDataAbi.Fixed64)]
     public void Linux_specs_expect_their_kernel_ABI_and_async_pf_enabled_at_boot(string spec, Abi.KvmPara.ApfDataAbi abi)
     {
-        var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestFiles.SpecsDir, spec)).Cases).Plan;
+        var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec)).Cases).Plan;
 
         Assert.Equal(abi, plan.Expect.Hardware.KernelAbi);
         Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
@@ -50,7 +52,7 @@ public sealed class CheckedInSpecsTests
     public void Checked_in_schema_equals_the_generated_one()
     {
         // VMSPEC_UPDATE_SCHEMA=1 regenerates the file after a language change; review the diff.
-        var path = Path.Join(TestFiles.SpecsDir, "schema", SchemaGenerator.FileName);
+        var path = Path.Join(TestRepository.Specs, "schema", SchemaGenerator.FileName);
         if (Environment.GetEnvironmentVariable("VMSPEC_UPDATE_SCHEMA") == "1")
             SchemaGenerator.WriteTo(path);
 
@@ -62,10 +64,10 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Every_spec_and_host_kernel_points_its_editor_at_its_schema_by_a_relative_path()
     {
-        foreach (var file in Directory.EnumerateFiles(TestFiles.SpecsDir, "*.yaml", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(TestRepository.Specs, "*.yaml", SearchOption.AllDirectories))
         {
             var schemaFile = SpecFiles.IsSpec(file) ? SchemaGenerator.FileName : SchemaGenerator.HostFileName;
-            var schema = Path.GetRelativePath(Path.GetDirectoryName(file)!, Path.Join(TestFiles.SpecsDir, "schema", schemaFile));
+            var schema = Path.GetRelativePath(Path.GetDirectoryName(file)!, Path.Join(TestRepository.Specs, "schema", schemaFile));
             Assert.Equal($"# yaml-language-server: $schema={schema.Replace('\\', '/')}", File.ReadLines(file).First());
         }
     }
@@ -73,7 +75,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Checked_in_host_schema_equals_the_generated_one()
     {
-        var path = Path.Join(TestFiles.SpecsDir, "schema", SchemaGenerator.HostFileName);
+        var path = Path.Join(TestRepository.Specs, "schema", SchemaGenerator.HostFileName);
         if (Environment.GetEnvironmentVariable("VMSPEC_UPDATE_SCHEMA") == "1")
             SchemaGenerator.WriteHostTo(path);
 
@@ -83,7 +85,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Checked_in_host_kernels_load_and_Debian_6_12_is_the_default()
     {
-        var result = HostKernelCatalog.Load(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory));
+        var result = HostKernelCatalog.Load(Path.Join(TestRepository.Root, HostKernelCatalog.RepositoryDirectory));
 
         Assert.True(result.Succeeded, HostFiles.Errors(result));
         var catalog = result.Catalog!;
@@ -101,18 +103,18 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Checked_in_host_kernels_are_no_specs()
     {
-        var hosts = Directory.EnumerateFiles(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory), "*.yaml").ToArray();
+        var hosts = Directory.EnumerateFiles(Path.Join(TestRepository.Root, HostKernelCatalog.RepositoryDirectory), "*.yaml").ToArray();
 
         Assert.Equal(2, hosts.Length);
         Assert.All(hosts, h => Assert.False(SpecFiles.IsSpec(h), h));
-        Assert.DoesNotContain(SpecCompilation.CompileDirectory(TestFiles.SpecsDir).Cases,
-            c => Path.GetFullPath(c.SourceFile).StartsWith(Path.Join(TestFiles.SpecsDir, "hosts"), StringComparison.Ordinal));
+        Assert.DoesNotContain(SpecCompilation.CompileDirectory(TestRepository.Specs).Cases,
+            c => Path.GetFullPath(c.SourceFile).StartsWith(Path.Join(TestRepository.Specs, "hosts"), StringComparison.Ordinal));
     }
 
     [Fact]
     public void Every_checked_in_plan_reads_back_to_the_same_bytes()
     {
-        foreach (var compiled in SpecCompilation.CompileDirectory(TestFiles.SpecsDir).Cases)
+        foreach (var compiled in SpecCompilation.CompileDirectory(TestRepository.Specs).Cases)
         {
             var plan = PlanReader.Read(compiled.CanonicalJson);
             Assert.Equal(compiled.CanonicalJson, PlanWriter.Write(plan, out var digest));
@@ -123,7 +125,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Checked_in_image_schema_equals_the_generated_one()
     {
-        var path = Path.Join(TestFiles.ImagesDir, "schema", SchemaGenerator.ImageFileName);
+        var path = Path.Join(TestRepository.Images, "schema", SchemaGenerator.ImageFileName);
         if (Environment.GetEnvironmentVariable("VMSPEC_UPDATE_SCHEMA") == "1")
             SchemaGenerator.WriteImageTo(path);
 
@@ -133,7 +135,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Checked_in_image_definition_carries_the_generated_guest_specs_with_their_bases()
     {
-        var result = ImageCompilation.CompileDirectory(TestFiles.ImagesDir);
+        var result = ImageCompilation.CompileDirectory(TestRepository.Images);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var image = Assert.Single(result.Images);
@@ -146,7 +148,7 @@ public sealed class CheckedInSpecsTests
         Assert.Contains("specs/base/asyncpf.yaml", carried);
         Assert.Contains("specs/schema/vmspec-v1.schema.json", carried);
         Assert.DoesNotContain(carried, f => f.StartsWith("specs/linux/", StringComparison.Ordinal));
-        var expected = SpecCompilation.CompileDirectory(TestFiles.SpecsDir).Cases
+        var expected = SpecCompilation.CompileDirectory(TestRepository.Specs).Cases
             .Where(c => c.Plan.Guest is not LinuxGuestPlan)
             .Select(c => c.Digest).Order(StringComparer.Ordinal);
         Assert.Equal(expected, image.Cases.Select(c => c.Digest).Order(StringComparer.Ordinal));
@@ -155,7 +157,7 @@ public sealed class CheckedInSpecsTests
     [Fact]
     public void Every_image_definition_points_its_editor_at_the_image_schema()
     {
-        foreach (var file in Directory.EnumerateFiles(TestFiles.ImagesDir, "*.yaml", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(TestRepository.Images, "*.yaml", SearchOption.AllDirectories))
             Assert.Equal($"# yaml-language-server: $schema=schema/{SchemaGenerator.ImageFileName}", File.ReadLines(file).First());
     }
 }

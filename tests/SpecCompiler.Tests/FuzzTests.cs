@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using CsCheck;
+using Vmspec.SpecCompiler.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.SpecCompiler.Tests;
 
@@ -10,13 +12,13 @@ namespace Vmspec.SpecCompiler.Tests;
 public sealed class FuzzTests
 {
     private static readonly string[] SpecFiles = Directory
-        .EnumerateFiles(TestFiles.SpecsDir, "*.yaml", SearchOption.AllDirectories)
-        .Where(Language.SpecFiles.IsSpec)
+        .EnumerateFiles(TestRepository.Specs, "*.yaml", SearchOption.AllDirectories)
+        .Where(SpecCompiler.Language.SpecFiles.IsSpec)
         .Order(StringComparer.Ordinal)
         .ToArray();
 
     private static readonly string[] HostFiles = Directory
-        .EnumerateFiles(Path.Join(TestFiles.RepoRoot, HostKernelCatalog.RepositoryDirectory), "*.yaml")
+        .EnumerateFiles(Path.Join(TestRepository.Root, HostKernelCatalog.RepositoryDirectory), "*.yaml")
         .Order(StringComparer.Ordinal)
         .ToArray();
 
@@ -73,7 +75,7 @@ public sealed class FuzzTests
     public void Random_YAML_never_throws() =>
         Fragment.Array[0, 40]
             .Select(parts => string.Concat(parts))
-            .Sample(text => AssertWellBehaved(Path.Join(TestFiles.SpecsDir, "fuzz.yaml"), text), iter: 1000, threads: 1);
+            .Sample(text => AssertWellBehaved(Path.Join(TestRepository.Specs, "fuzz.yaml"), text), iter: 1000, threads: 1);
 
     [Fact]
     public void Mutated_host_kernels_never_throw() =>

@@ -1,4 +1,5 @@
 using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler.Tests.Support;
 
 namespace Vmspec.SpecCompiler.Tests;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vmspec.Cli.Tests.Support;
 
 namespace Vmspec.Cli.Tests.Commands;
 

@@ -1,3 +1,5 @@
+using Vmspec.Cli.Tests.Support;
+
 namespace Vmspec.Cli.Tests.Commands;
 
 /// <summary>CI tells "nothing ran" from "all passed" by the exit code, not by parsing text.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vmspec.Cli.Tests.Support;
 
 namespace Vmspec.Cli.Tests.Commands;
 

@@ -1,5 +1,6 @@
 using Vmspec.Cli.Results;
 using Vmspec.Runtime.AsyncPf.Verification;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Report;
 
@@ -9,7 +10,7 @@ namespace Vmspec.Cli.Tests.Report;
 /// </summary>
 internal static class ReportFixture
 {
-    public static string Path => System.IO.Path.Combine(RepositoryPaths.Root, "tests", "Cli.Tests", "Report", "Fixtures", "kvm_pvm-results.json");
+    public static string Path => System.IO.Path.Combine(TestRepository.Root, "tests", "Cli.Tests", "Report", "Fixtures", "kvm_pvm-results.json");
 
     public static VerifyReport Read() => ResultsJsonReader.Read(File.ReadAllBytes(Path));
 

@@ -4,6 +4,7 @@ using Vmspec.Cli.Results;
 using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
 using Vmspec.Runtime.Host;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Report;
 
@@ -53,10 +54,8 @@ public partial class ReportInChromiumTests : IDisposable
     public void A_report_of_a_real_verify_shows_each_traced_token_in_Chromium()
     {
         HeadlessChromium.RequireBinary();
-        var host = HostProbe.Probe();
-        if (!host.Available)
-            Assert.Skip($"KVM unavailable: {host.Reason}");
-        var cases = SpecInputs.Select(SpecInputs.Compile([RepositoryPaths.Specs]).Cases, "faults[variant=delivered]");
+        var host = KvmRequirement.RequireKvm();
+        var cases = SpecInputs.Select(SpecInputs.Compile([TestRepository.Specs]).Cases, "faults[variant=delivered]");
         var run = new VerifySession(host, jobs: 1, TextWriter.Null).Run(cases);
         var result = Assert.Single(run.Cases);
         Assert.NotEmpty(result.Events);

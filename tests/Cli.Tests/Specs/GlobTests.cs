@@ -1,4 +1,5 @@
 using Vmspec.Cli.Specs;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Specs;
 
@@ -20,7 +21,7 @@ public class GlobTests
     [Fact]
     public void Select_keeps_only_matching_cases_and_everything_without_a_glob()
     {
-        var compiled = SpecInputs.Compile([RepositoryPaths.Specs]);
+        var compiled = SpecInputs.Compile([TestRepository.Specs]);
         Assert.True(compiled.Succeeded, string.Join('\n', compiled.Diagnostics));
         Assert.Equal(compiled.Cases.Count, SpecInputs.Select(compiled.Cases, null).Count);
         var faults = SpecInputs.Select(compiled.Cases, "faults*");
@@ -39,8 +40,8 @@ public class GlobTests
     [Fact]
     public void Naming_a_spec_twice_runs_its_cases_once()
     {
-        var once = SpecInputs.Compile([RepositoryPaths.Specs]);
-        var twice = SpecInputs.Compile([RepositoryPaths.Specs, Path.Combine(RepositoryPaths.Specs, "asyncpf")]);
+        var once = SpecInputs.Compile([TestRepository.Specs]);
+        var twice = SpecInputs.Compile([TestRepository.Specs, Path.Combine(TestRepository.Specs, "asyncpf")]);
         Assert.True(twice.Succeeded, string.Join('\n', twice.Diagnostics));
         Assert.Equal(once.Cases.Select(c => c.Name), twice.Cases.Select(c => c.Name));
     }
@@ -53,10 +54,10 @@ public class GlobTests
         {
             // The same spec (and the base it extends) in another directory: a second source of 'minimal'.
             var copy = Path.Combine(directory.FullName, "minimal.yaml");
-            File.Copy(Path.Combine(RepositoryPaths.Specs, "minimal.yaml"), copy);
+            File.Copy(Path.Combine(TestRepository.Specs, "minimal.yaml"), copy);
             Directory.CreateDirectory(Path.Combine(directory.FullName, "base"));
-            File.Copy(Path.Combine(RepositoryPaths.Specs, "base", "machine.yaml"), Path.Combine(directory.FullName, "base", "machine.yaml"));
-            var result = SpecInputs.Compile([Path.Combine(RepositoryPaths.Specs, "minimal.yaml"), copy]);
+            File.Copy(Path.Combine(TestRepository.Specs, "base", "machine.yaml"), Path.Combine(directory.FullName, "base", "machine.yaml"));
+            var result = SpecInputs.Compile([Path.Combine(TestRepository.Specs, "minimal.yaml"), copy]);
             Assert.False(result.Succeeded);
             Assert.Contains("case 'minimal' is also produced by", result.Diagnostics.Single().ToString());
             Assert.Empty(result.Cases);

@@ -8,6 +8,7 @@ using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.SpecCompiler;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -16,7 +17,7 @@ public class CompiledPlanTests
 {
     private static CompiledCase Case(string name)
     {
-        var compiled = SpecInputs.Compile([RepositoryPaths.Specs]);
+        var compiled = SpecInputs.Compile([TestRepository.Specs]);
         return compiled.Cases.Single(c => c.Name == name);
     }
 
@@ -51,7 +52,7 @@ public class CompiledPlanTests
     [Fact]
     public void Every_guest_of_the_checked_in_specs_has_its_program()
     {
-        var programs = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Select(c => CasePrograms.For(c.Plan.Guest).Name).ToHashSet();
+        var programs = SpecInputs.Compile([TestRepository.Specs]).Cases.Select(c => CasePrograms.For(c.Plan.Guest).Name).ToHashSet();
         Assert.Equal(CasePrograms.All.Select(p => p.Name).Order(), programs.Order());
     }
 

@@ -1,13 +1,14 @@
 using Vmspec.Cli.Verification;
 using Vmspec.Lab;
 using Vmspec.SpecCompiler;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
 /// <summary><c>--host</c> against the checked-in host kernels (specs/hosts: debian-6.1, debian-6.12 the default).</summary>
 public sealed class HostSelectionTests : IDisposable
 {
-    private static readonly string HostsDirectory = Path.Combine(RepositoryPaths.Specs, "hosts");
+    private static readonly string HostsDirectory = Path.Combine(TestRepository.Specs, "hosts");
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("vmspec-hosts-");
     private int _catalogLoads;
 

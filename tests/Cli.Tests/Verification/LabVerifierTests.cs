@@ -5,13 +5,14 @@ using Vmspec.Cli.Lab;
 using Vmspec.Cli.Results;
 using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Lab;
 using Vmspec.Lab.Kernels;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
+using Vmspec.Lab;
 using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Model;
+using Vmspec.SpecCompiler;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -19,9 +20,9 @@ namespace Vmspec.Cli.Tests.Verification;
 public class LabVerifierTests
 {
     private static readonly IReadOnlyList<CompiledCase> Cases =
-        SpecInputs.Compile([Path.Combine(RepositoryPaths.Specs, "minimal.yaml"), Path.Combine(RepositoryPaths.Specs, "linux")]).Cases;
+        SpecInputs.Compile([Path.Combine(TestRepository.Specs, "minimal.yaml"), Path.Combine(TestRepository.Specs, "linux")]).Cases;
 
-    private static readonly IReadOnlyList<HostKernelSpec> Hosts = HostKernelCatalog.Load(Path.Combine(RepositoryPaths.Specs, "hosts")).Catalog!.Hosts;
+    private static readonly IReadOnlyList<HostKernelSpec> Hosts = HostKernelCatalog.Load(Path.Combine(TestRepository.Specs, "hosts")).Catalog!.Hosts;
 
     private static LabResult Lab(LabOutcome outcome, int? exitCode = null, string? error = null, string? release = "6.12.117+deb12-amd64") =>
         new(outcome, exitCode, error, release, "tcg", "7.2.22", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), ["[    4.2] last console line"]);

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Vmspec.Lab;
+using Vmspec.Cli.Tests.Support;
 using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
+using Vmspec.Lab;
 
 namespace Vmspec.Cli.Tests.Verification;
 

@@ -6,6 +6,7 @@ using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
 using Vmspec.Shared.Debian;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -17,7 +18,7 @@ public class LinuxProgramTests
     [InlineData("debian-6-12-cloud", "fixed-64")]
     public void Kernel_ABI_is_checked_and_the_boot_is_skipped_with_a_reason(string caseName, string verdict)
     {
-        var compiled = SpecInputs.Compile([RepositoryPaths.Specs]).Cases.Single(c => c.Name == caseName);
+        var compiled = SpecInputs.Compile([TestRepository.Specs]).Cases.Single(c => c.Name == caseName);
         var guest = (LinuxGuestPlan)compiled.Plan.Guest;
         var kernel = (DebianKernel)guest.Kernel;
         var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);

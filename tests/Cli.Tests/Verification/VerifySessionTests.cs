@@ -4,6 +4,7 @@ using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -13,7 +14,7 @@ public class VerifySessionTests
     [Fact]
     public void Test_guest_cases_run_or_are_skipped_with_the_probe_reason_in_name_order()
     {
-        var compiled = SpecInputs.Compile([RepositoryPaths.Specs]);
+        var compiled = SpecInputs.Compile([TestRepository.Specs]);
         var cases = SpecInputs.Select(compiled.Cases, "faults*").Concat(SpecInputs.Select(compiled.Cases, "minimal")).ToList();
         var host = HostProbe.Probe();
         var progress = new StringWriter();

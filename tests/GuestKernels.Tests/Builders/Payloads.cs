@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using K4os.Compression.LZ4;
 using Vmspec.GuestKernels.Compression;
+using Vmspec.TestSupport;
 using ZstdSharp;
 
 namespace Vmspec.GuestKernels.Tests.Builders;

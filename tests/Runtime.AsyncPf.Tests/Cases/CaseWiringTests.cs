@@ -5,6 +5,7 @@ using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
+using Vmspec.Runtime.AsyncPf.Tests.Support;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Host;

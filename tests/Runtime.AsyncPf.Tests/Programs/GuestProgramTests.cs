@@ -3,6 +3,7 @@ using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Programs;
+using Vmspec.Runtime.AsyncPf.Tests.Support;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Selftesting;

@@ -6,7 +6,7 @@ using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Running;
-using static Vmspec.Runtime.AsyncPf.Tests.Reports;
+using static Vmspec.Runtime.AsyncPf.Tests.Support.Reports;
 
 namespace Vmspec.Runtime.AsyncPf.Tests.Verification;
 

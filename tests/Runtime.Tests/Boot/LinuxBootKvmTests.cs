@@ -1,13 +1,14 @@
 using System.Text;
+
+using Vmspec.GuestKernels.Boot;
 using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Running;
 using Vmspec.Runtime.Selftesting;
-using Vmspec.Runtime.X86;
 using Vmspec.Runtime.Tests.Support;
-
-using Vmspec.GuestKernels.Boot;
+using Vmspec.Runtime.X86;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Runtime.Tests.Boot;
 

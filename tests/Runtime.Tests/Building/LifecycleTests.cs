@@ -3,6 +3,7 @@ using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Selftesting;
 using Vmspec.Runtime.Tests.Support;
 using Vmspec.Runtime.X86;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Runtime.Tests.Building;
 

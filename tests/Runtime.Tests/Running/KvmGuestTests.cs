@@ -10,6 +10,7 @@ using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
 using Vmspec.Runtime.Tests.Support;
 using Vmspec.Runtime.X86;
+using Vmspec.TestSupport;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.Tests.Running;

@@ -7,9 +7,9 @@ namespace Vmspec.Build.Tests;
 /// <summary>./build.sh as a new user meets it: the first call builds the build project.</summary>
 public sealed class BuildScriptTests : IDisposable
 {
-    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("vmspec-build-sh-");
+    private readonly TempDirectory _scratch = new("vmspec-build-sh-");
 
-    public void Dispose() => _scratch.Delete(recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>
     /// build.sh in a scratch checkout with a stand-in <c>dotnet</c> that announces the build project's compile:
@@ -23,8 +23,8 @@ public sealed class BuildScriptTests : IDisposable
             Assert.Skip("build.sh is a bash script");
             return;
         }
-        File.Copy(Path.Combine(TestRepository.Root, "build.sh"), Path.Combine(_scratch.FullName, "build.sh"));
-        var bin = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "fake-bin")).FullName;
+        File.Copy(Path.Combine(TestRepository.Root, "build.sh"), Path.Combine(_scratch.Path, "build.sh"));
+        var bin = Directory.CreateDirectory(Path.Combine(_scratch.Path, "fake-bin")).FullName;
         var dotnet = Path.Combine(bin, "dotnet");
         File.WriteAllText(dotnet, """
             #!/usr/bin/env bash
@@ -37,7 +37,7 @@ public sealed class BuildScriptTests : IDisposable
             """);
         File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var lines = RunMerged("bash", ["-c", "./build.sh --help 2>&1"], _scratch.FullName, ("PATH", $"{bin}:{Environment.GetEnvironmentVariable("PATH")}"));
+        var lines = RunMerged("bash", ["-c", "./build.sh --help 2>&1"], _scratch.Path, ("PATH", $"{bin}:{Environment.GetEnvironmentVariable("PATH")}"));
 
         var compile = lines.FindIndex(l => l.StartsWith("FAKE: compiling", StringComparison.Ordinal));
         Assert.True(compile > 0, string.Join('\n', lines));

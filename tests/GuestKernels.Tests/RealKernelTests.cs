@@ -85,23 +85,17 @@ public sealed class RealKernelTests
     {
         var package = DebianKernels.Cloud612;
         string deb = DebianKernels.RequireCached(package);
-        string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
-        try
-        {
-            string vmlinuz = Path.Combine(dir, "vmlinuz");
-            Assert.Equal("boot/vmlinuz-6.12.117+deb12-cloud-amd64", package.ExtractVmlinuz(deb, vmlinuz));
-            Assert.Single(Directory.GetFiles(dir)); // no temp file left behind
+        using var temp = new TempDirectory("vmspec-test-");
+        string dir = temp.Path;
+        string vmlinuz = Path.Combine(dir, "vmlinuz");
+        Assert.Equal("boot/vmlinuz-6.12.117+deb12-cloud-amd64", package.ExtractVmlinuz(deb, vmlinuz));
+        Assert.Single(Directory.GetFiles(dir)); // no temp file left behind
 
-            var fromFile = AbiReport.Create(vmlinuz);
-            var fromDeb = AbiReport.FromImage(DebianKernels.Open(package));
-            Assert.Equal("fixed-64", fromFile.Verdict);
-            Assert.Equal(fromDeb.Struct!.Members, fromFile.Struct!.Members);
-            Assert.Equal(fromDeb.KernelVersion, fromFile.KernelVersion);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var fromFile = AbiReport.Create(vmlinuz);
+        var fromDeb = AbiReport.FromImage(DebianKernels.Open(package));
+        Assert.Equal("fixed-64", fromFile.Verdict);
+        Assert.Equal(fromDeb.Struct!.Members, fromFile.Struct!.Members);
+        Assert.Equal(fromDeb.KernelVersion, fromFile.KernelVersion);
     }
 
     [Fact]

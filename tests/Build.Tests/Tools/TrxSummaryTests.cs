@@ -1,4 +1,5 @@
 using Vmspec.Build.Tools;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Build.Tests.Tools;
 
@@ -16,20 +17,13 @@ public class TrxSummaryTests
     [Fact]
     public void Counts_outcomes_across_files_with_reasons()
     {
-        var directory = Directory.CreateTempSubdirectory();
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "one.trx"), Report);
-            File.WriteAllText(Path.Combine(directory.FullName, "two.trx"), Report);
-            var summary = TrxSummary.Read(Directory.GetFiles(directory.FullName));
-            Assert.Equal("4 passed, 2 failed, 2 skipped", summary.CountsLine);
-            Assert.Equal(("A.NeedsKvm", "no /dev/kvm"), summary.SkippedTests[0]);
-            Assert.Equal(("A.Breaks", "Assert.Equal() Failure"), summary.FailedTests[0]);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        using var directory = new TempDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "one.trx"), Report);
+        File.WriteAllText(Path.Combine(directory.Path, "two.trx"), Report);
+        var summary = TrxSummary.Read(Directory.GetFiles(directory.Path));
+        Assert.Equal("4 passed, 2 failed, 2 skipped", summary.CountsLine);
+        Assert.Equal(("A.NeedsKvm", "no /dev/kvm"), summary.SkippedTests[0]);
+        Assert.Equal(("A.Breaks", "Assert.Equal() Failure"), summary.FailedTests[0]);
     }
 }
 

@@ -2,20 +2,21 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Vmspec.Cli.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Commands;
 
 /// <summary><c>vmspec compile</c> prints the plan digest in a form no one takes for sha256sum's output.</summary>
 public sealed class CompileOutputTests : IDisposable
 {
-    private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("vmspec-compile-");
+    private readonly TempDirectory _output = new("vmspec-compile-");
 
-    public void Dispose() => _output.Delete(recursive: true);
+    public void Dispose() => _output.Dispose();
 
     [Fact]
     public async Task Compile_names_the_plan_digest_as_such()
     {
-        var plan = Path.Combine(_output.FullName, "minimal.plan.json");
+        var plan = Path.Combine(_output.Path, "minimal.plan.json");
 
         var run = await CliProcess.RunAsync(["compile", "specs/minimal.yaml", "-o", plan]);
 

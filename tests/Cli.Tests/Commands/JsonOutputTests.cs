@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Vmspec.Cli.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Commands;
 
 /// <summary>The JSON vmspec prints reads as written: quotes unescaped, a final newline, diagnostics as objects.</summary>
 public sealed class JsonOutputTests : IDisposable
 {
-    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("vmspec-json-");
+    private readonly TempDirectory _scratch = new("vmspec-json-");
 
-    public void Dispose() => _scratch.Delete(recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     private static void AssertPleasant(CliProcess.Output run)
     {
@@ -21,7 +22,7 @@ public sealed class JsonOutputTests : IDisposable
     [Fact]
     public async Task Check_JSON_gives_structured_diagnostics()
     {
-        var spec = Path.Combine(_scratch.FullName, "bad-top.yaml");
+        var spec = Path.Combine(_scratch.Path, "bad-top.yaml");
         File.WriteAllText(spec, "apiVersion: vmspec.dev/v1\nkind: VmSpec\nmetadata: { name: t }\nmachine: { memory: 8MiB }\n");
 
         var run = await CliProcess.RunAsync(["check", "--json", spec]);

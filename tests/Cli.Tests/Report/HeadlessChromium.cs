@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Report;
 
@@ -23,45 +24,32 @@ internal static class HeadlessChromium
 
     public static byte[] Screenshot(string htmlFile, int width, int height)
     {
-        var png = Path.Combine(Path.GetTempPath(), $"vmspec-report-{Guid.NewGuid():n}.png");
-        try
-        {
-            Run(htmlFile, [$"--screenshot={png}", $"--window-size={width},{height}", "--hide-scrollbars"]);
-            return File.ReadAllBytes(png);
-        }
-        finally
-        {
-            File.Delete(png);
-        }
+        using var temp = new TempDirectory("vmspec-report-");
+        var png = temp.Combine("screenshot.png");
+        Run(htmlFile, [$"--screenshot={png}", $"--window-size={width},{height}", "--hide-scrollbars"]);
+        return File.ReadAllBytes(png);
     }
 
     private static string Run(string htmlFile, IEnumerable<string> arguments)
     {
-        var profile = Directory.CreateTempSubdirectory("vmspec-chromium-");
-        try
+        using var profile = new TempDirectory("vmspec-chromium-");
+        var start = new ProcessStartInfo(RequireBinary())
         {
-            var start = new ProcessStartInfo(RequireBinary())
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile.FullName}" }
-                .Concat(arguments).Append(new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri))
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"chromium did not finish within 90 s: {error.Result}");
-            }
-            Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {error.Result}");
-            return output;
-        }
-        finally
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile.Path}" }
+            .Concat(arguments).Append(new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri))
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
         {
-            profile.Delete(recursive: true);
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"chromium did not finish within 90 s: {error.Result}");
         }
+        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {error.Result}");
+        return output;
     }
 }

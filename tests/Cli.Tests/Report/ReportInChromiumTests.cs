@@ -11,9 +11,9 @@ namespace Vmspec.Cli.Tests.Report;
 /// <summary>The report as a real browser shows it: Debian's chromium, headless, reads its DOM and takes a screenshot.</summary>
 public partial class ReportInChromiumTests : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("vmspec-report-test-");
+    private readonly TempDirectory _directory = new("vmspec-report-test-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void Chromium_shows_the_summary_the_timeline_marks_and_the_heat_map_cells()
@@ -67,7 +67,7 @@ public partial class ReportInChromiumTests : IDisposable
 
     private string Write(VerifyReport report)
     {
-        var path = Path.Combine(_directory.FullName, "report.html");
+        var path = Path.Combine(_directory.Path, "report.html");
         File.WriteAllBytes(path, HtmlReport.Render(report));
         return path;
     }

@@ -49,22 +49,15 @@ public class GlobTests
     [Fact]
     public void Two_specs_with_one_case_name_are_an_error()
     {
-        var directory = Directory.CreateTempSubdirectory("vmspec-cli-");
-        try
-        {
-            // The same spec (and the base it extends) in another directory: a second source of 'minimal'.
-            var copy = Path.Combine(directory.FullName, "minimal.yaml");
-            File.Copy(Path.Combine(TestRepository.Specs, "minimal.yaml"), copy);
-            Directory.CreateDirectory(Path.Combine(directory.FullName, "base"));
-            File.Copy(Path.Combine(TestRepository.Specs, "base", "machine.yaml"), Path.Combine(directory.FullName, "base", "machine.yaml"));
-            var result = SpecInputs.Compile([Path.Combine(TestRepository.Specs, "minimal.yaml"), copy]);
-            Assert.False(result.Succeeded);
-            Assert.Contains("case 'minimal' is also produced by", result.Diagnostics.Single().ToString());
-            Assert.Empty(result.Cases);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        using var directory = new TempDirectory("vmspec-cli-");
+        // The same spec (and the base it extends) in another directory: a second source of 'minimal'.
+        var copy = Path.Combine(directory.Path, "minimal.yaml");
+        File.Copy(Path.Combine(TestRepository.Specs, "minimal.yaml"), copy);
+        Directory.CreateDirectory(Path.Combine(directory.Path, "base"));
+        File.Copy(Path.Combine(TestRepository.Specs, "base", "machine.yaml"), Path.Combine(directory.Path, "base", "machine.yaml"));
+        var result = SpecInputs.Compile([Path.Combine(TestRepository.Specs, "minimal.yaml"), copy]);
+        Assert.False(result.Succeeded);
+        Assert.Contains("case 'minimal' is also produced by", result.Diagnostics.Single().ToString());
+        Assert.Empty(result.Cases);
     }
 }

@@ -9,10 +9,10 @@ namespace Vmspec.Cli.Tests.Verification;
 public sealed class HostSelectionTests : IDisposable
 {
     private static readonly string HostsDirectory = Path.Combine(TestRepository.Specs, "hosts");
-    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("vmspec-hosts-");
+    private readonly TempDirectory _temp = new("vmspec-hosts-");
     private int _catalogLoads;
 
-    public void Dispose() => _temp.Delete(recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private HostKernelCatalog Catalog()
     {
@@ -75,7 +75,7 @@ public sealed class HostSelectionTests : IDisposable
     [Fact]
     public void Two_different_host_kernels_with_one_name_are_an_error()
     {
-        var copy = Path.Combine(_temp.FullName, "other.yaml");
+        var copy = Path.Combine(_temp.Path, "other.yaml");
         File.Copy(Path.Combine(HostsDirectory, "debian-6.12.yaml"), copy);
         var error = Assert.Throws<HostSelectionException>(() => HostSelection.Parse($"debian-6.12,{copy}", Catalog));
         Assert.Equal($"--host: two host kernels are named 'debian-6.12': {Path.GetFullPath(Path.Combine(HostsDirectory, "debian-6.12.yaml"))} and {copy}", error.Message);

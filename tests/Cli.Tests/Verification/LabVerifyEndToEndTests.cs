@@ -3,6 +3,7 @@ using Vmspec.Cli.Tests.Support;
 using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Cli.Tests.Verification;
 
@@ -12,9 +13,9 @@ namespace Vmspec.Cli.Tests.Verification;
 /// </summary>
 public sealed class LabVerifyEndToEndTests : IDisposable
 {
-    private readonly DirectoryInfo _results = Directory.CreateTempSubdirectory("vmspec-e2e-");
+    private readonly TempDirectory _results = new("vmspec-e2e-");
 
-    public void Dispose() => _results.Delete(recursive: true);
+    public void Dispose() => _results.Dispose();
 
     [Fact]
     public async Task Verify_on_a_host_kernel_runs_the_case_in_the_lab_on_its_KVM()
@@ -30,13 +31,13 @@ public sealed class LabVerifyEndToEndTests : IDisposable
         }
 
         var verify = await CliProcess.RunAsync(["verify", "--host", "debian-6.12", "specs/minimal.yaml",
-            "--accel", "tcg", "--lab-timeout", "5m", "--results", _results.FullName]);
+            "--accel", "tcg", "--lab-timeout", "5m", "--results", _results.Path]);
         var output = verify.ToString();
 
         Assert.True(verify.ExitCode == 0, output);
         Assert.Contains("[debian-6.12] [1/1] passed  minimal", output);
         Assert.Matches(@"(?m)^minimal\s+minimal\s+passed 1/1$", output);
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_results.FullName, "results.json")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_results.Path, "results.json")));
         var run = Assert.Single(document.RootElement.GetProperty("runs").EnumerateArray());
         var host = run.GetProperty("host");
         Assert.Equal(("debian-6.12", "lab", "6.12.117+deb12-amd64", "kvm_amd", "tcg", true),
@@ -44,6 +45,6 @@ public sealed class LabVerifyEndToEndTests : IDisposable
              host.GetProperty("flavour").GetString(), host.GetProperty("accel").GetString(), host.GetProperty("kvmAvailable").GetBoolean()));
         var minimal = Assert.Single(run.GetProperty("cases").EnumerateArray());
         Assert.Equal(("minimal", "passed"), (minimal.GetProperty("name").GetString(), minimal.GetProperty("status").GetString()));
-        Assert.True(File.Exists(Path.Combine(_results.FullName, "junit.xml")));
+        Assert.True(File.Exists(Path.Combine(_results.Path, "junit.xml")));
     }
 }

@@ -1,8 +1,9 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Tests.Builders;
+using Vmspec.TestSupport;
 
 namespace Vmspec.GuestKernels.Tests.Abi;
 
@@ -95,31 +96,25 @@ public sealed class AbiReportTests
     [Fact]
     public void Opens_files_of_every_format()
     {
-        string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
-        try
+        using var temp = new TempDirectory("vmspec-test-");
+        string dir = temp.Path;
+        var files = new[]
         {
-            var files = new[]
-            {
-                ("vmlinuz", SyntheticKernel.BzImage(CompressionKind.Zstd, legacy68: false), "bzImage"),
-                ("vmlinux", SyntheticKernel.Vmlinux(legacy68: false), "elf"),
-                ("vmlinux.btf", SyntheticKernel.ApfBtf(legacy68: false), "btf"),
-            };
-            foreach (var (name, bytes, format) in files)
-            {
-                string path = Path.Combine(dir, name);
-                File.WriteAllBytes(path, bytes);
-                var report = AbiReport.Create(path);
-                Assert.Equal((format, "fixed-64", path), (report.Format, report.Verdict, report.Image));
-            }
-            string junk = Path.Combine(dir, "junk");
-            File.WriteAllBytes(junk, Encoding.ASCII.GetBytes("#!/bin/sh\n"));
-            Assert.Equal($"{junk}: not a bzImage (no 0xAA55 boot flag and \"HdrS\" magic), ELF vmlinux, BTF blob or .deb package; it starts with 23212F62696E2F73",
-                Assert.Throws<KernelImageException>(() => AbiReport.Create(junk)).Message);
-            Assert.StartsWith($"{dir}/absent: cannot read: ", Assert.Throws<KernelImageException>(() => AbiReport.Create(Path.Combine(dir, "absent"))).Message);
-        }
-        finally
+            ("vmlinuz", SyntheticKernel.BzImage(CompressionKind.Zstd, legacy68: false), "bzImage"),
+            ("vmlinux", SyntheticKernel.Vmlinux(legacy68: false), "elf"),
+            ("vmlinux.btf", SyntheticKernel.ApfBtf(legacy68: false), "btf"),
+        };
+        foreach (var (name, bytes, format) in files)
         {
-            Directory.Delete(dir, recursive: true);
+            string path = Path.Combine(dir, name);
+            File.WriteAllBytes(path, bytes);
+            var report = AbiReport.Create(path);
+            Assert.Equal((format, "fixed-64", path), (report.Format, report.Verdict, report.Image));
         }
+        string junk = Path.Combine(dir, "junk");
+        File.WriteAllBytes(junk, Encoding.ASCII.GetBytes("#!/bin/sh\n"));
+        Assert.Equal($"{junk}: not a bzImage (no 0xAA55 boot flag and \"HdrS\" magic), ELF vmlinux, BTF blob or .deb package; it starts with 23212F62696E2F73",
+            Assert.Throws<KernelImageException>(() => AbiReport.Create(junk)).Message);
+        Assert.StartsWith($"{dir}/absent: cannot read: ", Assert.Throws<KernelImageException>(() => AbiReport.Create(Path.Combine(dir, "absent"))).Message);
     }
 }

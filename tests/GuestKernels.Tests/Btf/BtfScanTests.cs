@@ -4,6 +4,7 @@ using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Btf;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Tests.Builders;
+using Vmspec.TestSupport;
 
 namespace Vmspec.GuestKernels.Tests.Btf;
 
@@ -175,17 +176,11 @@ public sealed class BtfScanTests
     public void Open_gives_the_same_report_as_from_bytes(CompressionKind kind)
     {
         byte[] bz = BzImageBuilder.Build(Payloads.Compress(kind, Vmlinux(SyntheticKernel.ApfBtf(legacy68: true))));
-        string path = Path.Combine(Directory.CreateTempSubdirectory("vmspec-test-").FullName, "vmlinuz");
-        try
-        {
-            File.WriteAllBytes(path, bz);
-            var opened = KernelImage.Open(path);
-            Assert.Equal(BtfOrigin.PayloadScan, opened.BtfOrigin);
-            Assert.Equal(AbiReport.FromImage(KernelImage.FromBytes(bz, path)).ToJson(), AbiReport.FromImage(opened).ToJson());
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
-        }
+        using var temp = new TempDirectory();
+        string path = temp.Combine("vmlinuz");
+        File.WriteAllBytes(path, bz);
+        var opened = KernelImage.Open(path);
+        Assert.Equal(BtfOrigin.PayloadScan, opened.BtfOrigin);
+        Assert.Equal(AbiReport.FromImage(KernelImage.FromBytes(bz, path)).ToJson(), AbiReport.FromImage(opened).ToJson());
     }
 }

@@ -4,6 +4,7 @@ using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.GuestKernels.Tests.Builders;
+using Vmspec.TestSupport;
 
 namespace Vmspec.GuestKernels.Tests.Debian;
 
@@ -40,19 +41,13 @@ public sealed class DebianPackageTests
     [Fact]
     public void Opens_a_package_as_a_kernel_image()
     {
-        string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
-        try
-        {
-            string deb = Path.Combine(dir, "linux-image-test_1.0_amd64.deb");
-            File.WriteAllBytes(deb, DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DataTar)));
-            var image = KernelImage.Open(deb);
-            Assert.Equal(("boot/vmlinuz-6.9.0-test", KernelImageFormat.BzImage), (image.Member, image.Format));
-            Assert.Equal("fixed-64", AbiReport.FromImage(image).Verdict);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDirectory("vmspec-test-");
+        string dir = temp.Path;
+        string deb = Path.Combine(dir, "linux-image-test_1.0_amd64.deb");
+        File.WriteAllBytes(deb, DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DataTar)));
+        var image = KernelImage.Open(deb);
+        Assert.Equal(("boot/vmlinuz-6.9.0-test", KernelImageFormat.BzImage), (image.Member, image.Format));
+        Assert.Equal("fixed-64", AbiReport.FromImage(image).Verdict);
     }
 
     [Fact]
@@ -79,35 +74,29 @@ public sealed class DebianPackageTests
     [Fact]
     public void Verifies_the_digest_and_names_the_fetch_command()
     {
-        string dir = Directory.CreateTempSubdirectory("vmspec-test-").FullName;
-        try
-        {
-            byte[] deb = DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DataTar));
-            string path = Path.Combine(dir, "linux-image-test_1%3a2.0-1_amd64.deb");
-            File.WriteAllBytes(path, deb);
-            var good = new DebianKernelPackage("linux-image-test", "1:2.0-1", Convert.ToHexStringLower(SHA256.HashData(deb)));
-            Assert.Equal(path, good.FindCached(dir));
-            good.Verify(path);
+        using var temp = new TempDirectory("vmspec-test-");
+        string dir = temp.Path;
+        byte[] deb = DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DataTar));
+        string path = Path.Combine(dir, "linux-image-test_1%3a2.0-1_amd64.deb");
+        File.WriteAllBytes(path, deb);
+        var good = new DebianKernelPackage("linux-image-test", "1:2.0-1", Convert.ToHexStringLower(SHA256.HashData(deb)));
+        Assert.Equal(path, good.FindCached(dir));
+        good.Verify(path);
 
-            var bad = new DebianKernelPackage("linux-image-test", "1:2.0-1", new string('0', 64));
-            Assert.Equal($"{path}: sha256 is {good.Sha256}, expected {bad.Sha256} for linux-image-test=1:2.0-1",
-                Assert.Throws<KernelImageException>(() => bad.Verify(path)).Message);
+        var bad = new DebianKernelPackage("linux-image-test", "1:2.0-1", new string('0', 64));
+        Assert.Equal($"{path}: sha256 is {good.Sha256}, expected {bad.Sha256} for linux-image-test=1:2.0-1",
+            Assert.Throws<KernelImageException>(() => bad.Verify(path)).Message);
 
-            var absent = new DebianKernelPackage("linux-image-other", "5.0", good.Sha256);
-            Assert.Null(absent.FindCached(dir));
-            Assert.Equal($"{dir}/x.deb: missing; fetch it with `apt-get download linux-image-other=5.0`",
-                Assert.Throws<KernelImageException>(() => absent.Verify(Path.Combine(dir, "x.deb"))).Message);
+        var absent = new DebianKernelPackage("linux-image-other", "5.0", good.Sha256);
+        Assert.Null(absent.FindCached(dir));
+        Assert.Equal($"{dir}/x.deb: missing; fetch it with `apt-get download linux-image-other=5.0`",
+            Assert.Throws<KernelImageException>(() => absent.Verify(Path.Combine(dir, "x.deb"))).Message);
 
-            string output = Path.Combine(dir, "vmlinuz");
-            Assert.Equal("boot/vmlinuz-6.9.0-test", good.ExtractVmlinuz(path, output));
-            Assert.Equal(Vmlinuz, File.ReadAllBytes(output));
-            Assert.Throws<KernelImageException>(() => bad.ExtractVmlinuz(path, Path.Combine(dir, "never")));
-            Assert.False(File.Exists(Path.Combine(dir, "never")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string output = Path.Combine(dir, "vmlinuz");
+        Assert.Equal("boot/vmlinuz-6.9.0-test", good.ExtractVmlinuz(path, output));
+        Assert.Equal(Vmlinuz, File.ReadAllBytes(output));
+        Assert.Throws<KernelImageException>(() => bad.ExtractVmlinuz(path, Path.Combine(dir, "never")));
+        Assert.False(File.Exists(Path.Combine(dir, "never")));
     }
 
     [Theory]

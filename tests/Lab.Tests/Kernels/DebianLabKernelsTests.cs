@@ -1,6 +1,7 @@
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Lab.Kernels;
 using Vmspec.Lab.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Lab.Tests.Kernels;
 
@@ -11,17 +12,10 @@ public sealed class DebianLabKernelsTests
     {
         var real = LabKernels.Debian612Package;
         var wrong = new DebianKernelPackage(real.Name, real.Version, new string('0', 64));
-        var cache = Directory.CreateTempSubdirectory();
-        try
-        {
-            File.Copy(await real.FetchAsync(cancellationToken: TestContext.Current.CancellationToken), Path.Combine(cache.FullName, Path.GetFileName(real.FindCached()!)));
-            var e = await Assert.ThrowsAsync<LabException>(() => DebianLabKernels.PrepareAsync("bad", wrong, cache.FullName, cancellationToken: TestContext.Current.CancellationToken));
-            Assert.Contains($"expected {new string('0', 64)}", e.Message);
-            Assert.False(Directory.Exists(Path.Combine(cache.FullName, "lab")));
-        }
-        finally
-        {
-            cache.Delete(recursive: true);
-        }
+        using var cache = new TempDirectory();
+        File.Copy(await real.FetchAsync(cancellationToken: TestContext.Current.CancellationToken), Path.Combine(cache.Path, Path.GetFileName(real.FindCached()!)));
+        var e = await Assert.ThrowsAsync<LabException>(() => DebianLabKernels.PrepareAsync("bad", wrong, cache.Path, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains($"expected {new string('0', 64)}", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(cache.Path, "lab")));
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
 using Vmspec.Lab.Tests.Support;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Lab.Tests.Running;
 
@@ -58,21 +59,14 @@ public sealed class LabRunTests
     [Fact]
     public async Task Only_output_folders_reach_the_host_and_the_rest_is_a_discarded_overlay()
     {
-        var work = Directory.CreateTempSubdirectory("vmspec-lab-test-");
-        string output = Path.Combine(work.FullName, "out"), outside = Path.Combine(work.FullName, "outside.txt");
-        try
-        {
-            var (result, _, stderr) = await RunAsync(["/bin/sh", "-c", $"echo kept > {output}/kept.txt && echo lost > {outside} && cat {outside}"],
-                o => o with { OutputFolders = [output] });
+        using var work = new TempDirectory("vmspec-lab-test-");
+        string output = work.Combine("out"), outside = work.Combine("outside.txt");
+        var (result, _, stderr) = await RunAsync(["/bin/sh", "-c", $"echo kept > {output}/kept.txt && echo lost > {outside} && cat {outside}"],
+            o => o with { OutputFolders = [output] });
 
-            Assert.True(result.Outcome == LabOutcome.Exited && result.ExitCode == 0, $"{result.Error} {stderr}");
-            Assert.Equal("kept\n", File.ReadAllText(Path.Combine(output, "kept.txt")));
-            Assert.False(File.Exists(outside));
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.True(result.Outcome == LabOutcome.Exited && result.ExitCode == 0, $"{result.Error} {stderr}");
+        Assert.Equal("kept\n", File.ReadAllText(Path.Combine(output, "kept.txt")));
+        Assert.False(File.Exists(outside));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Iced.Intel;
 using Vmspec.Runtime.Boot;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Runtime.Tests.Boot;
 
@@ -11,25 +12,19 @@ public sealed class InitProgramTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static (int ExitCode, string? Written) RunOnHostLinux(bool createTarget)
     {
-        string dir = Directory.CreateTempSubdirectory("vmspec-init-").FullName;
-        try
+        using var temp = new TempDirectory("vmspec-init-");
+        string dir = temp.Path;
+        string console = Path.Combine(dir, "console"), exe = Path.Combine(dir, "init");
+        if (createTarget) File.WriteAllBytes(console, []);
+        File.WriteAllBytes(exe, InitProgram.Build(console, InitFinish.Exit));
+        File.SetUnixFileMode(exe, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        using var process = Process.Start(new ProcessStartInfo(exe) { UseShellExecute = false })!;
+        if (!process.WaitForExit(10_000))
         {
-            string console = Path.Combine(dir, "console"), exe = Path.Combine(dir, "init");
-            if (createTarget) File.WriteAllBytes(console, []);
-            File.WriteAllBytes(exe, InitProgram.Build(console, InitFinish.Exit));
-            File.SetUnixFileMode(exe, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            using var process = Process.Start(new ProcessStartInfo(exe) { UseShellExecute = false })!;
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill();
-                Assert.Fail("the init did not exit within 10 s");
-            }
-            return (process.ExitCode, File.Exists(console) ? File.ReadAllText(console) : null);
+            process.Kill();
+            Assert.Fail("the init did not exit within 10 s");
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        return (process.ExitCode, File.Exists(console) ? File.ReadAllText(console) : null);
     }
 
     private static (int ExitCode, string? Written) RunOnHost(bool createTarget)

@@ -1,19 +1,20 @@
 using System.Text.Json;
 using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Host;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Runtime.Tests.Host;
 
 public sealed class HostProbeTests : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("vmspec-probe-");
+    private readonly TempDirectory _root = new("vmspec-probe-");
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public void Dispose() => _root.Dispose();
 
     private HostPaths FakeHost(params string[] modules)
     {
-        foreach (string m in modules) Directory.CreateDirectory(Path.Combine(_root.FullName, "sys/module", m));
-        return new HostPaths(Path.Combine(_root.FullName, "dev/kvm"), Path.Combine(_root.FullName, "sys/module"), Path.Combine(_root.FullName, "kmsg"));
+        foreach (string m in modules) Directory.CreateDirectory(Path.Combine(_root.Path, "sys/module", m));
+        return new HostPaths(Path.Combine(_root.Path, "dev/kvm"), Path.Combine(_root.Path, "sys/module"), Path.Combine(_root.Path, "kmsg"));
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class HostProbeTests : IDisposable
     public void Unavailable_JSON_has_null_API_version_and_empty_collections()
     {
         HostReport report = HostProbe.Probe(FakeHost("kvm_pvm"));
-        string path = Path.Combine(_root.FullName, "host.json");
+        string path = Path.Combine(_root.Path, "host.json");
 
         HostReportWriter.WriteJsonFile(report, path);
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));

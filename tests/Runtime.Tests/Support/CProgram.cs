@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vmspec.TestSupport;
 
 namespace Vmspec.Runtime.Tests.Support;
 
@@ -9,27 +10,21 @@ internal static class CProgram
     {
         string? gcc = FindOnPath("gcc");
         if (gcc is null) Assert.Skip("gcc is not installed: cannot compare against the C headers");
-        string dir = Directory.CreateTempSubdirectory($"vmspec-{name}-").FullName;
-        try
+        using var temp = new TempDirectory($"vmspec-{name}-");
+        string dir = temp.Path;
+        string c = Path.Combine(dir, name + ".c"), exe = Path.Combine(dir, name);
+        File.WriteAllText(c, source);
+        string compileOutput = Execute(gcc, ["-O0", "-o", exe, c], out int compileRc);
+        Assert.True(compileRc == 0, $"gcc failed:\n{compileOutput}");
+        string output = Execute(exe, [], out int rc);
+        Assert.Equal(0, rc);
+        var values = new Dictionary<string, ulong>();
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            string c = Path.Combine(dir, name + ".c"), exe = Path.Combine(dir, name);
-            File.WriteAllText(c, source);
-            string compileOutput = Execute(gcc, ["-O0", "-o", exe, c], out int compileRc);
-            Assert.True(compileRc == 0, $"gcc failed:\n{compileOutput}");
-            string output = Execute(exe, [], out int rc);
-            Assert.Equal(0, rc);
-            var values = new Dictionary<string, ulong>();
-            foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int space = line.LastIndexOf(' ');
-                values[line[..space]] = ulong.Parse(line[(space + 1)..]);
-            }
-            return values;
+            int space = line.LastIndexOf(' ');
+            values[line[..space]] = ulong.Parse(line[(space + 1)..]);
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        return values;
     }
 
     private static string Execute(string file, string[] args, out int exitCode)

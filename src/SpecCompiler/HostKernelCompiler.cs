@@ -1,8 +1,4 @@
-using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Hosts;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;

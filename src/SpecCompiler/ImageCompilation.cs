@@ -1,10 +1,5 @@
 using Vmspec.Shared.Io;
-using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Images;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using Vmspec.Cli.Results;
-using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Plan;
 
 namespace Vmspec.Cli.Commands;

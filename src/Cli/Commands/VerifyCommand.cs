@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using Vmspec.Abi.Kvm;
-using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Report;
-using Vmspec.Cli.Results;
-using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Lab;
 using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;

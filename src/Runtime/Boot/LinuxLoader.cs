@@ -1,6 +1,4 @@
 using Vmspec.GuestKernels.Boot;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Boot;
 

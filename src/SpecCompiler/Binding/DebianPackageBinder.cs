@@ -1,4 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 

@@ -1,9 +1,5 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
 using Vmspec.SpecCompiler.Composition;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 

@@ -1,7 +1,3 @@
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Composition;
 
 /// <summary>

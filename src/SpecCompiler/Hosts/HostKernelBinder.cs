@@ -1,8 +1,4 @@
 using Vmspec.SpecCompiler.Binding;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Model;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 

@@ -1,11 +1,4 @@
-using Vmspec.Plans;
 using Vmspec.Shared.Debian;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
 using static Vmspec.SpecCompiler.Binding.Nodes;
 using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 

@@ -1,6 +1,3 @@
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Model;
-
 namespace Vmspec.SpecCompiler.Plan;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Vmspec.SpecCompiler.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 

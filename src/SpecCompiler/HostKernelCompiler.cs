@@ -1,5 +1,4 @@
 using Vmspec.SpecCompiler.Hosts;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 

@@ -1,6 +1,5 @@
 using Vmspec.Shared.Io;
 using Vmspec.SpecCompiler.Images;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 

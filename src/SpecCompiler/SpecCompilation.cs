@@ -1,6 +1,5 @@
 using Vmspec.SpecCompiler.Binding;
 using Vmspec.SpecCompiler.Composition;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 

@@ -1,7 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Abi.X86;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Binding;
 

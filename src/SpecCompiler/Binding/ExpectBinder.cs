@@ -1,6 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Binding;
 

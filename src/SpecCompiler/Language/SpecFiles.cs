@@ -1,5 +1,3 @@
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
-
 namespace Vmspec.SpecCompiler.Language;
 
 /// <summary>

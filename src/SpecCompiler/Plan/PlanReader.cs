@@ -15,10 +15,7 @@ public static class PlanReader
 
     private static VmPlan ReadPlan(JsonFields root)
     {
-        var spec = root.Object("spec");
-        var specInfo = new SpecInfo(spec.String("name"), spec.String("description"), spec.StringMap("labels"));
-        spec.NoOthers();
-
+        var spec = SpecInfoJson.Read(root.Object("spec"));
         var machine = root.Object("machine");
         var machinePlan = new MachinePlan(machine.UInt("memoryBytes"), (uint)machine.UInt("vcpus", 64), machine.Bool("enforcePvFeatureCpuid"));
         machine.NoOthers();
@@ -33,7 +30,7 @@ public static class PlanReader
 
         return new VmPlan(
             root.String("name"),
-            specInfo,
+            spec,
             root.StringMap("matrix"),
             machinePlan,
             ReadCpuid(root.Object("cpuid")),

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Vmspec.Runtime.AsyncPf.Bench;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Abi.X86;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.Cpuid;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Runtime.Host;
 
 namespace Vmspec.Cli.Commands;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Cli.Report;
 using Vmspec.Shared.Io;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Cli.Verification;
 using Vmspec.Runtime.Host;
 using Vmspec.SpecCompiler.Plan;

@@ -1,5 +1,3 @@
-using Tmds.Linux;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>The /dev/kvm system fd: one thin method per system ioctl.</summary>

@@ -28,8 +28,7 @@ internal static class RunCommand
         var report = new VerifyReport([run]);
         if (json)
         {
-            using var output = Console.OpenStandardOutput();
-            output.Write(ResultsJsonWriter.Write(report));
+            JsonOutput.Print(ResultsJsonWriter.Write(report));
         }
         else
         {

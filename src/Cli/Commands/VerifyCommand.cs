@@ -148,8 +148,7 @@ internal static class VerifyCommand
             AtomicFile.Write(options.JunitPath, JUnitWriter.Write(report));
         if (options.Json)
         {
-            using var output = Console.OpenStandardOutput();
-            output.Write(ResultsJsonWriter.Write(report));
+            JsonOutput.Print(ResultsJsonWriter.Write(report));
         }
         else
         {

@@ -1,6 +1,3 @@
-using Vmspec.Cli.Results;
-using Vmspec.Runtime.AsyncPf.Verification;
-
 namespace Vmspec.Cli;
 
 /// <summary>vmspec's exit codes, as README's table and <c>--help</c> list them.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Cli.Commands;
 using Vmspec.Runtime.Kvm;
 

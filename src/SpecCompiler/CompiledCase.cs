@@ -1,5 +1,3 @@
-using Vmspec.Plans;
-
 namespace Vmspec.SpecCompiler;
 
 /// <summary>One case of a spec: its plan and the plan's canonical JSON bytes and digest.</summary>

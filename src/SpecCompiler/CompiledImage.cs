@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Model;
-
 namespace Vmspec.SpecCompiler;
 
 /// <summary>

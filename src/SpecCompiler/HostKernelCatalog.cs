@@ -1,8 +1,4 @@
-using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Hosts;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
-using Vmspec.SpecCompiler.Syntax;
 
 namespace Vmspec.SpecCompiler;
 

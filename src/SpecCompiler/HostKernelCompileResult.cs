@@ -1,6 +1,3 @@
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Model;
-
 namespace Vmspec.SpecCompiler;
 
 /// <summary>Every diagnostic of a host kernel file, and the host kernel when there are none.</summary>

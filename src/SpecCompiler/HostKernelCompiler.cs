@@ -1,9 +1,4 @@
-using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Hosts;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 
@@ -32,13 +27,8 @@ public static class HostKernelCompiler
     private static BoundHostKernel? CompileInto(string path, string? text, DiagnosticBag diagnostics)
     {
         text ??= SourceText.Read(path, diagnostics);
-        if (text is null || YamlLoader.Load(path, text, diagnostics) is not { } node)
+        if (text is null || YamlLoader.LoadMapping(path, text, "a host kernel", diagnostics) is not { } root)
             return null;
-        if (node is not YamlMapping root)
-        {
-            diagnostics.Add(node.Location, "", $"expected a host kernel mapping at the top level, found {node.KindName}");
-            return null;
-        }
         if (root.Find("kind")?.Value is { } kind && OtherKind(path, Text(kind)) is { } message)
         {
             diagnostics.Add(kind.Location, "kind", message);

@@ -1,11 +1,5 @@
 using Vmspec.Shared.Io;
-using Vmspec.SpecCompiler.Diagnostics;
 using Vmspec.SpecCompiler.Images;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 
@@ -61,13 +55,8 @@ public static class ImageCompilation
     private static CompiledImage? CompileImage(string path, string? text, string? repositoryRoot, DiagnosticBag diagnostics)
     {
         text ??= SourceText.Read(path, diagnostics);
-        if (text is null || YamlLoader.Load(path, text, diagnostics) is not { } node)
+        if (text is null || YamlLoader.LoadMapping(path, text, "an image definition", diagnostics) is not { } root)
             return null;
-        if (node is not YamlMapping root)
-        {
-            diagnostics.Add(node.Location, "", $"expected an image definition mapping at the top level, found {node.KindName}");
-            return null;
-        }
         if (root.Find("kind")?.Value is { } kind && Text(kind) is SpecLanguage.SpecKind or SpecLanguage.BaseKind)
         {
             diagnostics.Add(kind.Location, "kind", $"{path} is a spec: specs belong in specs/ and are compiled by SpecCompilation; images/ holds ImageSpec files");

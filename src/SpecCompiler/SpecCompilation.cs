@@ -1,12 +1,5 @@
-using Vmspec.Plans;
 using Vmspec.SpecCompiler.Binding;
 using Vmspec.SpecCompiler.Composition;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler;
 

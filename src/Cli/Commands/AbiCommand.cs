@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Abi;
 

@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Vmspec.Cli.Io;
-using Vmspec.Cli.Specs;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;

@@ -1,8 +1,4 @@
-using System.CommandLine;
 using System.Text.Json;
-using Vmspec.Cli.Io;
-using Vmspec.Cli.Specs;
-using Vmspec.SpecCompiler;
 
 namespace Vmspec.Cli.Commands;
 

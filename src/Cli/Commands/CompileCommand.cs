@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Vmspec.Cli.Io;
-using Vmspec.Cli.Specs;
 using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Vmspec.Abi.X86;
-using Vmspec.Cli.Specs;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Host;

@@ -1,9 +1,6 @@
-using System.CommandLine;
 using Vmspec.Cli.Lab;
-using Vmspec.Cli.Specs;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
-using Vmspec.Lab;
 using Vmspec.Plans;
 using Vmspec.Shared.Debian;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Runtime.Host;
 
 namespace Vmspec.Cli.Commands;
@@ -15,8 +14,7 @@ internal static class HostCommand
             var report = HostProbe.Probe();
             if (parse.GetValue(json))
             {
-                using var output = Console.OpenStandardOutput();
-                output.Write(HostReportWriter.ToJson(report));
+                JsonOutput.Print(HostReportWriter.ToJson(report));
             }
             else
             {

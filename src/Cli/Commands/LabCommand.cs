@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
-using Vmspec.Lab;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Vmspec.Cli.Io;
 using Vmspec.Cli.Report;
-using Vmspec.Cli.Results;
 using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;

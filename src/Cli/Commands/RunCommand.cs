@@ -1,10 +1,5 @@
-using System.CommandLine;
-using Vmspec.Cli.Results;
-using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Plan;
 
 namespace Vmspec.Cli.Commands;
@@ -33,8 +28,7 @@ internal static class RunCommand
         var report = new VerifyReport([run]);
         if (json)
         {
-            using var output = Console.OpenStandardOutput();
-            output.Write(ResultsJsonWriter.Write(report));
+            JsonOutput.Print(ResultsJsonWriter.Write(report));
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Vmspec.Runtime.Selftesting;
 
 namespace Vmspec.Cli.Commands;

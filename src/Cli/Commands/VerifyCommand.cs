@@ -1,13 +1,8 @@
-using System.CommandLine;
 using System.Text;
 using Vmspec.Abi.Kvm;
-using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Report;
-using Vmspec.Cli.Results;
-using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
-using Vmspec.Lab;
 using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
@@ -153,8 +148,7 @@ internal static class VerifyCommand
             AtomicFile.Write(options.JunitPath, JUnitWriter.Write(report));
         if (options.Json)
         {
-            using var output = Console.OpenStandardOutput();
-            output.Write(ResultsJsonWriter.Write(report));
+            JsonOutput.Print(ResultsJsonWriter.Write(report));
         }
         else
         {

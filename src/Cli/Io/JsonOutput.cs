@@ -16,7 +16,13 @@ internal static class JsonOutput
         using (var json = new Utf8JsonWriter(buffer, Options))
             write(json);
         buffer.WriteByte((byte)'\n');
+        Print(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>Writes JSON that is already serialized to standard output as it is.</summary>
+    public static void Print(ReadOnlySpan<byte> json)
+    {
         using var output = Console.OpenStandardOutput();
-        output.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        output.Write(json);
     }
 }

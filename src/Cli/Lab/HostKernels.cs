@@ -1,8 +1,6 @@
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Debian;
-using Vmspec.Lab;
 using Vmspec.Lab.Kernels;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Lab;

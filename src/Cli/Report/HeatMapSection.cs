@@ -1,7 +1,5 @@
 using System.Text;
 using Vmspec.Abi.KvmPara;
-using Vmspec.Cli.Results;
-using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Report;
 

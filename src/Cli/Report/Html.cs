@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Vmspec.Cli.Results;
 
 namespace Vmspec.Cli.Report;
 

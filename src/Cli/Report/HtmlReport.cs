@@ -1,5 +1,4 @@
 using System.Text;
-using Vmspec.Cli.Results;
 
 namespace Vmspec.Cli.Report;
 

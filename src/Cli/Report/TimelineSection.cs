@@ -1,6 +1,4 @@
 using System.Text;
-using Vmspec.Cli.Results;
-using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Report;
 

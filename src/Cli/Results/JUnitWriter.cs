@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
-using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Results;
 

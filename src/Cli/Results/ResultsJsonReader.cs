@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Results;
 

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Vmspec.Runtime.AsyncPf.Verification;
 
 namespace Vmspec.Cli.Results;
 

@@ -1,5 +1,3 @@
-using Vmspec.Runtime.AsyncPf.Verification;
-
 namespace Vmspec.Cli.Results;
 
 /// <summary>

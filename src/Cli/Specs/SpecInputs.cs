@@ -1,4 +1,3 @@
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Diagnostics;
 
 namespace Vmspec.Cli.Specs;

@@ -1,6 +1,3 @@
-using Vmspec.Cli.Results;
-using Vmspec.Lab;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Verification;

@@ -1,7 +1,4 @@
-using Vmspec.Cli.Results;
 using Vmspec.Lab.Running;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.SpecCompiler;
 
 namespace Vmspec.Cli.Verification;
 

@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Vmspec.Cli.Io;
 using Vmspec.Cli.Lab;
-using Vmspec.Cli.Results;
-using Vmspec.Lab;
 using Vmspec.Lab.Kernels;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
-using Vmspec.SpecCompiler;
 using Vmspec.SpecCompiler.Model;
 
 namespace Vmspec.Cli.Verification;

@@ -1,5 +1,4 @@
 using Vmspec.Abi.Kvm;
-using Vmspec.Cli.Results;
 using Vmspec.Runtime.Host;
 
 namespace Vmspec.Cli.Verification;

@@ -1,6 +1,3 @@
-using Vmspec.Cli.Results;
-using Vmspec.Runtime.AsyncPf.Verification;
-
 namespace Vmspec.Cli.Verification;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Vmspec.Cli.Results;
 using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Host;
-using Vmspec.SpecCompiler;
 
 namespace Vmspec.Cli.Verification;
 

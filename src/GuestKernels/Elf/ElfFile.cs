@@ -33,10 +33,9 @@ public sealed class ElfFile
 
     public static bool HasMagic(ReadOnlySpan<byte> data) => data.StartsWith("\x7F"u8 + "ELF"u8);
 
-    /// <summary>Validates the header and every section header; <paramref name="source"/> names the file in errors.</summary>
-    public static ElfFile Parse(ReadOnlyMemory<byte> data, string source)
+    /// <summary>The checks every reader of an ELF file makes first: a whole header, the magic, ELF64, little-endian, version 1.</summary>
+    internal static void CheckIdentity(ReadOnlySpan<byte> span, string source)
     {
-        var span = data.Span;
         if (span.Length < HeaderSize)
             throw new KernelImageException($"{source}: ELF header truncated: {span.Length} of {HeaderSize} bytes");
         if (!HasMagic(span))
@@ -47,6 +46,13 @@ public sealed class ElfFile
             throw new KernelImageException($"{source}: ELF e_ident[EI_DATA] at offset 0x5 is {span[5]}, expected 1 (little-endian)");
         if (span[6] != 1)
             throw new KernelImageException($"{source}: ELF e_ident[EI_VERSION] at offset 0x6 is {span[6]}, expected 1");
+    }
+
+    /// <summary>Validates the header and every section header; <paramref name="source"/> names the file in errors.</summary>
+    public static ElfFile Parse(ReadOnlyMemory<byte> data, string source)
+    {
+        var span = data.Span;
+        CheckIdentity(span, source);
 
         ulong shoff = BinaryPrimitives.ReadUInt64LittleEndian(span[40..]);
         ushort shentsize = BinaryPrimitives.ReadUInt16LittleEndian(span[58..]);

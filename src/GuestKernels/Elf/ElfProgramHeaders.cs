@@ -25,15 +25,12 @@ public sealed record ElfNote(string Name, uint Type, ReadOnlyMemory<byte> Descri
 /// </summary>
 public static class ElfProgramHeaders
 {
-    private const int HeaderSize = 64, ProgramHeaderSize = 56;
+    private const int ProgramHeaderSize = 56;
     private const ushort MachineX86_64 = 62;
 
     public static IReadOnlyList<ElfSegment> Read(ReadOnlySpan<byte> file, string source)
     {
-        if (file.Length < HeaderSize || !file.StartsWith("\x7F"u8) || !file[1..].StartsWith("ELF"u8))
-            throw new KernelImageException($"{source}: not an ELF file");
-        if (file[4] != 2 || file[5] != 1)
-            throw new KernelImageException($"{source}: ELF e_ident class {file[4]} / data {file[5]}; expected ELF64 little-endian (2 / 1)");
+        ElfFile.CheckIdentity(file, source);
         ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(file[18..]);
         if (machine != MachineX86_64)
             throw new KernelImageException($"{source}: ELF e_machine at offset 0x12 is {machine}, expected {MachineX86_64} (x86-64)");

@@ -9,7 +9,7 @@ namespace Vmspec.Images;
 /// header ourselves (mtime 0, no name, XFL 0, OS 255 "unknown") because GZipStream takes the OS
 /// byte from the zlib build (3 on Unix, 10 on Windows); raw deflate comes from DeflateStream.
 /// </summary>
-public sealed class DeterministicGzipStream : Stream
+public sealed class DeterministicGzipStream : WriteOnlyStream
 {
     /// <summary>ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=255.</summary>
     internal static ReadOnlySpan<byte> Header => [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff];
@@ -18,7 +18,6 @@ public sealed class DeterministicGzipStream : Stream
     private readonly bool _leaveOpen;
     private readonly DeflateStream _deflate;
     private readonly Crc32 _crc = new();
-    private long _length;
     private bool _disposed;
 
     public DeterministicGzipStream(Stream inner, CompressionLevel level, bool leaveOpen = false)
@@ -29,37 +28,16 @@ public sealed class DeterministicGzipStream : Stream
         _deflate = new DeflateStream(inner, level, leaveOpen: true);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed;
 
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void WriteCore(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _crc.Append(buffer);
-        _length += buffer.Length;
         _deflate.Write(buffer);
     }
 
     public override void Flush() => _deflate.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -72,7 +50,7 @@ public sealed class DeterministicGzipStream : Stream
                 _deflate.Dispose();
                 Span<byte> trailer = stackalloc byte[8];
                 BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
-                BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], unchecked((uint)_length));
+                BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], unchecked((uint)BytesWritten));
                 _inner.Write(trailer);
             }
             finally

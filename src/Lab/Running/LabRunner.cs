@@ -52,7 +52,7 @@ public static class LabRunner
                 stop.CancelAfter(timeout - clock.Elapsed);
             var status = new StatusChannel();
             using var pumpsGone = new CancellationTokenSource();
-            Task pumps = Task.WhenAll(
+            var pumps = Task.WhenAll(
                 outPort.CopyToAsync(options.StandardOutput, pumpsGone.Token),
                 errPort.CopyToAsync(options.StandardError, pumpsGone.Token),
                 statusPort.ReadLinesAsync(line =>

@@ -1,11 +1,5 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.AsyncPf.Programs;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Building;
-using Vmspec.Runtime.Host;
 
 namespace Vmspec.Runtime.AsyncPf.Bench;
 

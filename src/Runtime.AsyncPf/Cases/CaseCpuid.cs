@@ -1,4 +1,3 @@
-using Vmspec.Plans;
 using Vmspec.Runtime.Cpuid;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;

@@ -1,10 +1,4 @@
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.AsyncPf.Programs;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Building;
-using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;
 

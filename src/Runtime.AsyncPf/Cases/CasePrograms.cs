@@ -1,4 +1,3 @@
-using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Programs;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;

@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using Vmspec.Abi.Kvm;
-using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Evidence;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Building;
-using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;
 

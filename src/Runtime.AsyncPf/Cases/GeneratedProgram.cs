@@ -1,13 +1,5 @@
 using Vmspec.Abi.Kvm;
-using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Evidence;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Building;
-using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.Host;
-using Vmspec.Runtime.Running;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;
 

@@ -1,7 +1,3 @@
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Host;
-
 namespace Vmspec.Runtime.AsyncPf.Cases;
 
 /// <summary>

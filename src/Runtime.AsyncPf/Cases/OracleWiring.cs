@@ -1,5 +1,3 @@
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Oracle;
 using Vmspec.Runtime.Cpuid;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;

@@ -1,6 +1,4 @@
-using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.AsyncPf.Cases;
 

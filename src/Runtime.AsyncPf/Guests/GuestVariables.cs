@@ -1,5 +1,3 @@
-using Vmspec.Runtime.X86;
-
 namespace Vmspec.Runtime.AsyncPf.Guests;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Iced.Intel;
 using Vmspec.Abi.KvmPara;
-using Vmspec.Runtime.Guests;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.AsyncPf.Guests;

@@ -1,4 +1,3 @@
-using Vmspec.Runtime.Guests;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.AsyncPf.Guests;

@@ -1,5 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
 
 namespace Vmspec.Runtime.AsyncPf.Oracle;
 

@@ -1,10 +1,6 @@
 using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Memory;
-using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

@@ -1,10 +1,6 @@
 using Iced.Intel;
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;

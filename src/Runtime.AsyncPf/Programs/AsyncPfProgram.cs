@@ -1,11 +1,5 @@
 using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Building;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

@@ -5,10 +5,6 @@ using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Abi;
 using Vmspec.GuestKernels.Debian;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Host;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

@@ -1,9 +1,4 @@
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.Running;
 using Vmspec.Runtime.Selftesting;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

@@ -1,9 +1,5 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Oracle;
-using Vmspec.Runtime.AsyncPf.Verification;
 using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

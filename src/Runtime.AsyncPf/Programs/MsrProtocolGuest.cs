@@ -1,8 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Guests;
-using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;

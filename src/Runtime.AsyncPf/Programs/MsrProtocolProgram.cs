@@ -1,8 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.Runtime.AsyncPf.Cases;
-using Vmspec.Runtime.AsyncPf.Verification;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 

@@ -1,5 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;
 

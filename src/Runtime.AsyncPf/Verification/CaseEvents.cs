@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.AsyncPf.Evidence;
-using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;
 

@@ -1,5 +1,3 @@
-using Vmspec.Runtime.AsyncPf.Oracle;
-
 namespace Vmspec.Runtime.AsyncPf.Verification;
 
 public enum Outcome

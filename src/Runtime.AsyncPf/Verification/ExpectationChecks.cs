@@ -1,5 +1,4 @@
 using Vmspec.Abi.Kvm;
-using Vmspec.Plans;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;
 

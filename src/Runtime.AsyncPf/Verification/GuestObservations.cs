@@ -1,5 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.Devices;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;

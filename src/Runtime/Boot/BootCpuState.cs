@@ -1,6 +1,3 @@
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.X86;
-
 namespace Vmspec.Runtime.Boot;
 
 /// <summary>The special registers a boot protocol fixes; applied on top of KVM_GET_SREGS (which keeps the APIC base).</summary>

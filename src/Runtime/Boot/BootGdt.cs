@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Boot;
 

@@ -1,5 +1,3 @@
-using Vmspec.Runtime.Kvm;
-
 namespace Vmspec.Runtime.Boot;
 
 /// <summary>Bytes the loader puts at a guest-physical address.</summary>

@@ -1,6 +1,4 @@
 using Vmspec.GuestKernels.Boot;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Boot;
 
@@ -25,7 +23,7 @@ public static class LinuxLoader
     {
         LinuxBootLayout layout = options.Layout;
         layout.Validate();
-        BzImage header = BzImage.Parse(image.Span, source);
+        var header = BzImage.Parse(image.Span, source);
         if (header.ProtocolVersion < MinimumProtocol)
             throw new BootLoaderException($"{source}: boot protocol {header.ProtocolText} is older than 2.12; the 64-bit boot protocol needs xloadflags and init_size");
         if (!header.XLoadFlags.HasFlag(XLoadFlags.Kernel64))

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Elf;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Boot;
 

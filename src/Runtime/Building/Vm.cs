@@ -1,7 +1,4 @@
-using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Cpuid;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
 
 namespace Vmspec.Runtime.Building;

@@ -2,9 +2,6 @@ using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Cpuid;
 using Vmspec.Runtime.Guests;
 using Vmspec.Runtime.Host;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Memory;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Building;
 

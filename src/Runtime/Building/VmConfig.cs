@@ -1,9 +1,6 @@
 using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Cpuid;
-using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.Memory;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Building;
 

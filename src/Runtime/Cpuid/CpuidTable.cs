@@ -1,6 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Abi.X86;
-using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Runtime.Cpuid;
 

@@ -1,5 +1,4 @@
 using Iced.Intel;
-using Vmspec.Runtime.Devices;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.Guests;

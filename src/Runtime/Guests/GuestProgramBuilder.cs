@@ -1,7 +1,5 @@
 using System.Text;
 using Iced.Intel;
-using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.Guests;

@@ -1,7 +1,5 @@
-using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Cpuid;
-using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Runtime.Host;
 

@@ -1,4 +1,3 @@
-using Vmspec.Abi.Kvm;
 namespace Vmspec.Runtime.Host;
 
 /// <summary>What the host's KVM offers (or why it cannot be used).</summary>

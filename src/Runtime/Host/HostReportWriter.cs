@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Vmspec.Abi.Kvm;
 using Vmspec.Shared.Io;
 
 namespace Vmspec.Runtime.Host;

@@ -1,5 +1,3 @@
-using Vmspec.Abi.Kvm;
-
 namespace Vmspec.Runtime.Host;
 
 /// <summary>Which KVM vendor modules this host has loaded, from /sys/module.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using Tmds.Linux;
 
 namespace Vmspec.Runtime.Kvm;
 

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using Tmds.Linux;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>The /dev/kvm system fd: one thin method per system ioctl.</summary>
@@ -43,13 +40,10 @@ public sealed unsafe class KvmSystem : IDisposable
     /// <summary>KVM_GET_SUPPORTED_CPUID with room for 256 entries (KVM answers E2BIG if that is too few).</summary>
     public KvmCpuidEntry2[] GetSupportedCpuid()
     {
-        int headerSize = sizeof(KvmCpuid2Header);
-        var buffer = new byte[headerSize + MaxCpuidEntries * sizeof(KvmCpuidEntry2)];
-        MemoryMarshal.Write(buffer, new KvmCpuid2Header { Nent = MaxCpuidEntries });
+        var buffer = KvmArray.Create<KvmCpuidEntry2>(MaxCpuidEntries);
         fixed (byte* p = buffer)
             NativeCalls.Ioctl(_fd, "KVM_GET_SUPPORTED_CPUID", KvmIoctls.GetSupportedCpuid, p);
-        uint count = MemoryMarshal.Read<KvmCpuid2Header>(buffer).Nent;
-        return MemoryMarshal.Cast<byte, KvmCpuidEntry2>(buffer.AsSpan(headerSize))[..(int)count].ToArray();
+        return KvmArray.Entries<KvmCpuidEntry2>(buffer).ToArray();
     }
 
     public KvmVmFd CreateVm()

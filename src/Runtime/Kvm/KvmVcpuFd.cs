@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>A vCPU fd and its mmap'ed kvm_run: one thin method per vCPU ioctl.</summary>
@@ -39,35 +37,19 @@ public sealed unsafe class KvmVcpuFd : IDisposable
         return rc < 0 ? errno : 0;
     }
 
-    public KvmRegs GetRegs()
-    {
-        KvmRegs regs;
-        NativeCalls.Ioctl(_fd, "KVM_GET_REGS", KvmIoctls.GetRegs, &regs);
-        return regs;
-    }
+    public KvmRegs GetRegs() => Get<KvmRegs>("KVM_GET_REGS", KvmIoctls.GetRegs);
 
-    public void SetRegs(in KvmRegs regs)
-    {
-        fixed (KvmRegs* p = &regs) NativeCalls.Ioctl(_fd, "KVM_SET_REGS", KvmIoctls.SetRegs, p);
-    }
+    public void SetRegs(in KvmRegs regs) => Set("KVM_SET_REGS", KvmIoctls.SetRegs, regs);
 
-    public KvmSregs GetSregs()
-    {
-        KvmSregs sregs;
-        NativeCalls.Ioctl(_fd, "KVM_GET_SREGS", KvmIoctls.GetSregs, &sregs);
-        return sregs;
-    }
+    public KvmSregs GetSregs() => Get<KvmSregs>("KVM_GET_SREGS", KvmIoctls.GetSregs);
 
-    public void SetSregs(in KvmSregs sregs)
-    {
-        fixed (KvmSregs* p = &sregs) NativeCalls.Ioctl(_fd, "KVM_SET_SREGS", KvmIoctls.SetSregs, p);
-    }
+    public void SetSregs(in KvmSregs sregs) => Set("KVM_SET_SREGS", KvmIoctls.SetSregs, sregs);
 
     /// <summary>KVM_GET_MSRS; the buffer is built by hand: {u32 nmsrs, u32 pad} then 16-byte entries.</summary>
     public ulong[] GetMsrs(ReadOnlySpan<uint> indices)
     {
-        byte[] buffer = MsrBuffer(indices.Length);
-        Span<KvmMsrEntry> entries = MsrEntries(buffer);
+        byte[] buffer = KvmArray.Create<KvmMsrEntry>(indices.Length);
+        Span<KvmMsrEntry> entries = KvmArray.Entries<KvmMsrEntry>(buffer);
         for (int i = 0; i < indices.Length; i++) entries[i].Index = indices[i];
         int read;
         fixed (byte* p = buffer) read = NativeCalls.Ioctl(_fd, "KVM_GET_MSRS", KvmIoctls.GetMsrs, p);
@@ -81,8 +63,8 @@ public sealed unsafe class KvmVcpuFd : IDisposable
     /// <summary>KVM_SET_MSRS; all entries must be accepted.</summary>
     public void SetMsrs(ReadOnlySpan<KvmMsrEntry> msrs)
     {
-        byte[] buffer = MsrBuffer(msrs.Length);
-        msrs.CopyTo(MsrEntries(buffer));
+        byte[] buffer = KvmArray.Create<KvmMsrEntry>(msrs.Length);
+        msrs.CopyTo(KvmArray.Entries<KvmMsrEntry>(buffer));
         int written;
         fixed (byte* p = buffer) written = NativeCalls.Ioctl(_fd, "KVM_SET_MSRS", KvmIoctls.SetMsrs, p);
         if (written != msrs.Length)
@@ -91,9 +73,8 @@ public sealed unsafe class KvmVcpuFd : IDisposable
 
     public void SetCpuid2(ReadOnlySpan<KvmCpuidEntry2> entries)
     {
-        var buffer = new byte[sizeof(KvmCpuid2Header) + entries.Length * sizeof(KvmCpuidEntry2)];
-        MemoryMarshal.Write(buffer, new KvmCpuid2Header { Nent = (uint)entries.Length });
-        entries.CopyTo(MemoryMarshal.Cast<byte, KvmCpuidEntry2>(buffer.AsSpan(sizeof(KvmCpuid2Header))));
+        var buffer = KvmArray.Create<KvmCpuidEntry2>(entries.Length);
+        entries.CopyTo(KvmArray.Entries<KvmCpuidEntry2>(buffer));
         fixed (byte* p = buffer) NativeCalls.Ioctl(_fd, "KVM_SET_CPUID2", KvmIoctls.SetCpuid2, p);
     }
 
@@ -105,15 +86,19 @@ public sealed unsafe class KvmVcpuFd : IDisposable
         NativeCalls.Ioctl(_fd, $"KVM_ENABLE_CAP({KvmCapNames.HeaderName(cap)})", KvmIoctls.EnableCap, &request);
     }
 
-    private static byte[] MsrBuffer(int count)
+    /// <summary>An ioctl that fills one uapi struct.</summary>
+    private T Get<T>(string name, uint request) where T : unmanaged
     {
-        var buffer = new byte[sizeof(KvmMsrsHeader) + count * sizeof(KvmMsrEntry)];
-        MemoryMarshal.Write(buffer, new KvmMsrsHeader { Nmsrs = (uint)count });
-        return buffer;
+        T value;
+        NativeCalls.Ioctl(_fd, name, request, &value);
+        return value;
     }
 
-    private static Span<KvmMsrEntry> MsrEntries(byte[] buffer) =>
-        MemoryMarshal.Cast<byte, KvmMsrEntry>(buffer.AsSpan(sizeof(KvmMsrsHeader)));
+    /// <summary>An ioctl that reads one uapi struct.</summary>
+    private void Set<T>(string name, uint request, in T value) where T : unmanaged
+    {
+        fixed (T* p = &value) NativeCalls.Ioctl(_fd, name, request, p);
+    }
 
     public void Dispose()
     {

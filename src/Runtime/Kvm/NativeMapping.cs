@@ -1,5 +1,3 @@
-using Tmds.Linux;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>An mmap'ed region, unmapped exactly once on Dispose.</summary>

@@ -1,5 +1,3 @@
-using Tmds.Linux;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>A userfaultfd: creation (syscall, else /dev/userfaultfd), API handshake, MISSING registration, poll/read, UFFDIO_COPY.</summary>

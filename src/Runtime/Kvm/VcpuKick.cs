@@ -1,5 +1,3 @@
-using Tmds.Linux;
-
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>

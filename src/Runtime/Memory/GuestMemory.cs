@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Runtime.Memory;
 

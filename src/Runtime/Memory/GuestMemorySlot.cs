@@ -1,5 +1,3 @@
-using Vmspec.Runtime.Kvm;
-
 namespace Vmspec.Runtime.Memory;
 
 /// <summary>One KVM memory slot: a guest-physical range backed by an anonymous host mapping.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Runtime.Memory;
 

@@ -1,6 +1,4 @@
 using Iced.Intel;
-using Vmspec.Runtime.Memory;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Running;
 

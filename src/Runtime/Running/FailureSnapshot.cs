@@ -1,5 +1,3 @@
-using Vmspec.Runtime.Kvm;
-
 namespace Vmspec.Runtime.Running;
 
 /// <summary>vCPU state at a failure verdict: registers, control registers and the code at RIP.</summary>

@@ -1,5 +1,3 @@
-using Vmspec.Runtime.Devices;
-
 namespace Vmspec.Runtime.Running;
 
 /// <summary>

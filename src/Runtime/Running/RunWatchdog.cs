@@ -1,5 +1,3 @@
-using Vmspec.Runtime.Kvm;
-
 namespace Vmspec.Runtime.Running;
 
 /// <summary>

@@ -1,10 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Vmspec.Abi.Kvm;
-using Vmspec.Runtime.Devices;
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Memory;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Running;
 

@@ -1,6 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Runtime.Guests;
-using Vmspec.Runtime.X86;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Vmspec.Runtime.Selftesting;

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;
 using Vmspec.Runtime.Running;
-using Vmspec.Runtime.X86;
 
 namespace Vmspec.Runtime.Selftesting;
 

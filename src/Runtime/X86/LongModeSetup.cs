@@ -1,6 +1,3 @@
-using Vmspec.Runtime.Kvm;
-using Vmspec.Runtime.Memory;
-
 namespace Vmspec.Runtime.X86;
 
 /// <summary>Puts a vCPU straight into 64-bit mode at CPL0 with paging, as apf-prototype.c does through KVM_SET_SREGS.</summary>

@@ -1,9 +1,5 @@
 using Vmspec.Abi.KvmPara;
 using Vmspec.Abi.X86;
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Binding;
 

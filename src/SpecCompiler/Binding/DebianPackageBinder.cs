@@ -1,7 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
-
 namespace Vmspec.SpecCompiler.Binding;
 
 /// <summary>Reads a <see cref="Language.SpecLanguage.DebianPackage"/> mapping, for guest and host kernels alike.</summary>

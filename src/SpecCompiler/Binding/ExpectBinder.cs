@@ -1,8 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Binding;
 

@@ -1,9 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Binding;
 

@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Binding;
 
 /// <summary>Null-tolerant navigation: the shape checker has already reported malformed nodes.</summary>

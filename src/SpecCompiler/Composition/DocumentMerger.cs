@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Composition;
 
 /// <summary>

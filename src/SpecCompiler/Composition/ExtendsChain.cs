@@ -1,7 +1,3 @@
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Composition;
 
 /// <summary>
@@ -40,14 +36,8 @@ internal static class ExtendsChain
             var text = requestedAt is null && leafText is not null ? leafText : SourceText.Read(display, fullPath, requestedAt, requestedAt is null ? "" : Key, diagnostics);
             if (text is null)
                 return null;
-            var node = YamlLoader.Load(display, text, diagnostics);
-            if (node is null)
+            if (YamlLoader.LoadMapping(display, text, "a spec", diagnostics) is not { } root)
                 return null;
-            if (node is not YamlMapping root)
-            {
-                diagnostics.Add(node.Location, "", $"expected a spec mapping at the top level, found {node.KindName}");
-                return null;
-            }
             chain.Insert(0, new SpecSource(display, root));
 
             var extends = root.Find(Key);

@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Composition;
 
 /// <summary>One value chosen for one axis: its name (used in case names) and the node substituted.</summary>

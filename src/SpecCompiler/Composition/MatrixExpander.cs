@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Syntax;
 
 namespace Vmspec.SpecCompiler.Composition;
 

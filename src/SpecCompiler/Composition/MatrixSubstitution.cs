@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Syntax;
 
 namespace Vmspec.SpecCompiler.Composition;
 

@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Syntax;
-
 namespace Vmspec.SpecCompiler.Composition;
 
 /// <summary>One loaded spec file: the leaf being compiled or one of the bases it extends.</summary>

@@ -1,10 +1,4 @@
 using Vmspec.SpecCompiler.Binding;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Model;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
 
 namespace Vmspec.SpecCompiler.Hosts;
 
@@ -16,7 +10,7 @@ internal sealed class HostKernelBinder(DiagnosticBag diagnostics, string file)
 {
     private const string ModulesBuiltin = "modules.builtin";
 
-    private bool _failed;
+    private readonly BindingErrors _errors = new(diagnostics);
 
     /// <summary>The host kernel and where its name and <c>default</c> are written, or null when there are errors (all reported).</summary>
     public BoundHostKernel? Bind(YamlMapping root)
@@ -24,7 +18,7 @@ internal sealed class HostKernelBinder(DiagnosticBag diagnostics, string file)
         var nameNode = Get(Map(root, "metadata"), "name");
         var name = Text(nameNode);
         if (nameNode is not null && name is not null && HostKernelCatalog.IsPath(name))
-            Error(nameNode, "metadata.name", $"'{name}' would be taken for a file by --host; a host kernel name neither ends in .yaml or .yml nor holds a '/'");
+            _errors.Add(nameNode, "metadata.name", $"'{name}' would be taken for a file by --host; a host kernel name neither ends in .yaml or .yml nor holds a '/'");
 
         var kernel = Map(root, "kernel");
         HostKernelSource? source = null;
@@ -34,7 +28,7 @@ internal sealed class HostKernelBinder(DiagnosticBag diagnostics, string file)
             source = BindLocal(local);
 
         var defaultNode = Get(root, "default");
-        if (_failed || nameNode is null || name is null || source is null)
+        if (_errors.Any || nameNode is null || name is null || source is null)
             return null;
         var host = new HostKernelSpec(name, Text(Get(Map(root, "metadata"), "description")), Boolean(defaultNode) ?? false, Path.GetFullPath(file), source);
         return new BoundHostKernel(host, nameNode.Location, defaultNode?.Location);
@@ -47,7 +41,7 @@ internal sealed class HostKernelBinder(DiagnosticBag diagnostics, string file)
         var modules = Resolve(modulesNode, "kernel.local.modules", directory: true);
         if (modules is not null && !File.Exists(Path.Join(modules, ModulesBuiltin)))
         {
-            Error(modulesNode!, "kernel.local.modules",
+            _errors.Add(modulesNode!, "kernel.local.modules",
                 $"'{modules}' holds no {ModulesBuiltin}: expected the lib/modules/<release> folder that 'make modules_install' writes");
             return null;
         }
@@ -66,22 +60,16 @@ internal sealed class HostKernelBinder(DiagnosticBag diagnostics, string file)
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            Error(node, path, $"'{text}' is not a usable path: {e.Message}");
+            _errors.Add(node, path, $"'{text}' is not a usable path: {e.Message}");
             return null;
         }
         var (wanted, other) = directory ? ("folder", "file") : ("file", "folder");
         if (directory ? Directory.Exists(full) : File.Exists(full))
             return full;
-        Error(node, path, (directory ? File.Exists(full) : Directory.Exists(full))
+        _errors.Add(node, path, (directory ? File.Exists(full) : Directory.Exists(full))
             ? $"'{full}' is a {other}; expected a {wanted}"
             : $"{wanted} '{full}' does not exist");
         return null;
-    }
-
-    private void Error(YamlNode at, string path, string message)
-    {
-        _failed = true;
-        diagnostics.Add(at.Location, path, message);
     }
 }
 

@@ -1,13 +1,5 @@
-using Vmspec.Plans;
 using Vmspec.Shared.Debian;
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Model;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Binding.Nodes;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
+using Vmspec.SpecCompiler.Binding;
 
 namespace Vmspec.SpecCompiler.Images;
 
@@ -18,7 +10,7 @@ namespace Vmspec.SpecCompiler.Images;
 /// </summary>
 internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, RepositoryPaths repository)
 {
-    private bool _failed;
+    private readonly BindingErrors _errors = new(diagnostics);
 
     /// <summary>The plan and the cases of its specs, or null when there are errors (all reported).</summary>
     public (ImagePlan Plan, IReadOnlyList<CompiledCase> Cases)? Bind(YamlMapping root)
@@ -31,9 +23,9 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         var (specFiles, cases) = BindSpecs(Get(image, "specs"));
         var user = Text(Get(image, "user")) ?? ImageLanguage.DefaultUser;
         if (Get(image, "user") is { } userNode && IsRoot(user))
-            Error(userNode, "image.user", $"the image must not run as root (found '{user}'); give /dev/kvm access through a group instead");
+            _errors.Add(userNode, "image.user", $"the image must not run as root (found '{user}'); give /dev/kvm access through a group instead");
 
-        if (_failed || name is null || imageBase is null || vmspec is null)
+        if (_errors.Any || name is null || imageBase is null || vmspec is null)
             return null;
         var plan = new ImagePlan(
             new SpecInfo(name, Text(Get(metadata, "description")) ?? "", SortedMap(Map(metadata, "labels"))),
@@ -51,12 +43,6 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         return (plan, cases);
     }
 
-    private void Error(YamlNode at, string path, string message)
-    {
-        _failed = true;
-        diagnostics.Add(at.Location, path, message);
-    }
-
     private ImageBase? BindBase(YamlMapping? node)
     {
         var lockNode = Get(node, "debianLock");
@@ -70,7 +56,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Error(lockNode, "image.base.debianLock", $"cannot read '{relative}': {e.Message}");
+            _errors.Add(lockNode, "image.base.debianLock", $"cannot read '{relative}': {e.Message}");
             return null;
         }
         HashSet<string> pinned;
@@ -80,7 +66,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         }
         catch (DebianPackageException e)
         {
-            Error(lockNode, "image.base.debianLock", e.Message);
+            _errors.Add(lockNode, "image.base.debianLock", e.Message);
             return null;
         }
 
@@ -91,9 +77,9 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             if (Text(packages[i]) is not { } package)
                 continue;
             if (!names.Add(package))
-                Error(packages[i], $"image.base.packages[{i}]", $"package '{package}' is listed twice");
+                _errors.Add(packages[i], $"image.base.packages[{i}]", $"package '{package}' is listed twice");
             else if (!pinned.Contains(package))
-                Error(packages[i], $"image.base.packages[{i}]", $"package '{package}' is not pinned in '{relative}'; add it to the lock file first");
+                _errors.Add(packages[i], $"image.base.packages[{i}]", $"package '{package}' is not pinned in '{relative}'; add it to the lock file first");
         }
         return new ImageBase(relative, CanonicalJson.Sha256Hex(bytes), names.ToArray());
     }
@@ -106,13 +92,13 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             return null;
         if (Path.IsPathRooted(path))
         {
-            Error(node, "image.vmspec", $"expected a path relative to the repository root, found absolute path '{path}'");
+            _errors.Add(node, "image.vmspec", $"expected a path relative to the repository root, found absolute path '{path}'");
             return null;
         }
         // The binary is built after the definition is compiled, so only its place is checked.
         if (repository.Relative(Path.Join(repository.Root, path)) is not { } relative || relative == ".")
         {
-            Error(node, "image.vmspec", $"expected a file inside the repository, found '{path}'");
+            _errors.Add(node, "image.vmspec", $"expected a file inside the repository, found '{path}'");
             return null;
         }
         return relative;
@@ -132,12 +118,12 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
                 continue;
             if (Path.IsPathRooted(glob))
             {
-                Error(globs[i], path, $"expected a glob relative to the image definition, found absolute path '{glob}'");
+                _errors.Add(globs[i], path, $"expected a glob relative to the image definition, found absolute path '{glob}'");
                 continue;
             }
             var matches = SpecGlob.Expand(file, glob);
             if (matches.Count == 0)
-                Error(globs[i], path, $"'{glob}' matches no file");
+                _errors.Add(globs[i], path, $"'{glob}' matches no file");
             foreach (var spec in matches)
             {
                 foreach (var needed in SpecClosure.Of(spec).Prepend(spec))
@@ -145,14 +131,13 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
                 if (!compiledSpecs.Add(spec))
                     continue;
                 var result = SpecCompilation.CompileFile(spec);
-                diagnostics.AddRange(result.Diagnostics);
-                _failed |= !result.Succeeded;
+                _errors.AddRange(result.Diagnostics, failed: !result.Succeeded);
                 foreach (var compiled in result.Cases)
                 {
                     if (caseNames.TryClaim(compiled, out var first))
                         cases.Add(compiled);
                     else
-                        Error(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(first!)}");
+                        _errors.Add(globs[i], path, $"case '{compiled.Name}' of {repository.Relative(spec)} is also produced by {repository.Relative(first!)}");
                 }
             }
         }
@@ -164,7 +149,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         var relative = repository.Relative(fullPath);
         if (relative is null || !RepositoryPaths.InSpecs(relative))
         {
-            Error(glob, path, $"'{relative ?? fullPath}' (needed by {repository.Relative(spec) ?? spec}) is not under the repository's {RepositoryPaths.SpecsDirectory}/ directory, so it has no place under {ImageLanguage.SpecsInstallDir}");
+            _errors.Add(glob, path, $"'{relative ?? fullPath}' (needed by {repository.Relative(spec) ?? spec}) is not under the repository's {RepositoryPaths.SpecsDirectory}/ directory, so it has no place under {ImageLanguage.SpecsInstallDir}");
             return;
         }
         if (files.ContainsKey(relative))
@@ -175,7 +160,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Error(glob, path, $"cannot read '{relative}' (needed by {repository.Relative(spec) ?? spec}): {e.Message}");
+            _errors.Add(glob, path, $"cannot read '{relative}' (needed by {repository.Relative(spec) ?? spec}): {e.Message}");
         }
     }
 
@@ -186,14 +171,14 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             return null;
         if (Path.IsPathRooted(text))
         {
-            Error(node, path, $"expected a path relative to the image definition, found absolute path '{text}'");
+            _errors.Add(node, path, $"expected a path relative to the image definition, found absolute path '{text}'");
             return null;
         }
         var full = Path.GetFullPath(Path.Join(Path.GetDirectoryName(Path.GetFullPath(file)), text));
         if (repository.Relative(full) is null)
-            Error(node, path, $"'{text}' lies outside the repository ({repository.Root})");
+            _errors.Add(node, path, $"'{text}' lies outside the repository ({repository.Root})");
         else if (!File.Exists(full))
-            Error(node, path, $"file '{text}' does not exist");
+            _errors.Add(node, path, $"file '{text}' does not exist");
         else
             return full;
         return null;

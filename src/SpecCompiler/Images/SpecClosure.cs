@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Vmspec.SpecCompiler.Composition;
-using Vmspec.SpecCompiler.Diagnostics;
 
 namespace Vmspec.SpecCompiler.Images;
 

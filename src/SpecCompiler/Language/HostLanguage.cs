@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Shapes;
-
 namespace Vmspec.SpecCompiler.Language;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Vmspec.SpecCompiler.Diagnostics;
-using Vmspec.SpecCompiler.Syntax;
-using static Vmspec.SpecCompiler.Shapes.ScalarParsers;
-
 namespace Vmspec.SpecCompiler.Language;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Shapes;
 
 namespace Vmspec.SpecCompiler.Language;
 

@@ -1,4 +1,3 @@
-using Vmspec.Plans;
 namespace Vmspec.SpecCompiler.Model;
 
 /// <summary>

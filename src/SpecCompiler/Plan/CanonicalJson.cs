@@ -77,6 +77,15 @@ internal sealed class JsonObject
             Members[key] = value;
         return this;
     }
+
+    /// <summary>A string map (labels, env, a matrix) as an object.</summary>
+    public static JsonObject FromPairs(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in pairs)
+            obj.Set(key, value);
+        return obj;
+    }
 }
 
 internal sealed class JsonArray(IEnumerable<object> items)

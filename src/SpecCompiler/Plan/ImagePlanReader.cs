@@ -1,6 +1,3 @@
-using Vmspec.Plans;
-using Vmspec.SpecCompiler.Model;
-
 namespace Vmspec.SpecCompiler.Plan;
 
 /// <summary>
@@ -16,10 +13,7 @@ public static class ImagePlanReader
 
     private static ImagePlan ReadPlan(JsonFields root)
     {
-        var metadata = root.Object("metadata");
-        var info = new SpecInfo(metadata.String("name"), metadata.String("description"), metadata.StringMap("labels"));
-        metadata.NoOthers();
-
+        var metadata = SpecInfoJson.Read(root.Object("metadata"));
         var imageBase = root.Object("base");
         var baseInfo = new ImageBase(imageBase.String("debianLock"), imageBase.String("debianLockSha256"), Strings(imageBase, "packages"));
         imageBase.NoOthers();
@@ -34,7 +28,7 @@ public static class ImagePlanReader
 
         SortedAndUnique(baseInfo.Packages, imageBase.PathOf("packages"));
         SortedAndUnique(specFiles.Select(f => f.Path).ToArray(), root.PathOf("specFiles"));
-        return new ImagePlan(info, root.String("tag"), baseInfo, root.String("vmspec"), specFiles,
+        return new ImagePlan(metadata, root.String("tag"), baseInfo, root.String("vmspec"), specFiles,
             Strings(root, "entrypoint"), Strings(root, "cmd"), root.String("user"), root.String("workingDir"),
             root.StringMap("env"), root.StringMap("labels"), root.StringMap("annotations"));
     }

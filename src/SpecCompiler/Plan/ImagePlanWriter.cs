@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Model;
-
 namespace Vmspec.SpecCompiler.Plan;
 
 /// <summary>
@@ -9,16 +7,11 @@ namespace Vmspec.SpecCompiler.Plan;
 public static class ImagePlanWriter
 {
     public static byte[] Write(ImagePlan plan, out string digest)
-    {
-        return CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
-    }
+        => CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
 
     private static JsonObject ToJson(ImagePlan plan) => new JsonObject()
         .Set("format", ImagePlan.FormatVersion)
-        .Set("metadata", new JsonObject()
-            .Set("name", plan.Metadata.Name)
-            .Set("description", plan.Metadata.Description)
-            .Set("labels", Dictionary(plan.Metadata.Labels)))
+        .Set("metadata", SpecInfoJson.Write(plan.Metadata))
         .Set("tag", plan.Tag)
         .Set("base", new JsonObject()
             .Set("debianLock", plan.Base.DebianLock)
@@ -30,17 +23,9 @@ public static class ImagePlanWriter
         .Set("cmd", Strings(plan.Cmd))
         .Set("user", plan.User)
         .Set("workingDir", plan.WorkingDir)
-        .Set("env", Dictionary(plan.Env))
-        .Set("labels", Dictionary(plan.Labels))
-        .Set("annotations", Dictionary(plan.Annotations));
+        .Set("env", JsonObject.FromPairs(plan.Env))
+        .Set("labels", JsonObject.FromPairs(plan.Labels))
+        .Set("annotations", JsonObject.FromPairs(plan.Annotations));
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values);
-
-    private static JsonObject Dictionary(IEnumerable<KeyValuePair<string, string>> pairs)
-    {
-        var obj = new JsonObject();
-        foreach (var (key, value) in pairs)
-            obj.Set(key, value);
-        return obj;
-    }
 }

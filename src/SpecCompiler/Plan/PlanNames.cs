@@ -1,5 +1,4 @@
 using Vmspec.Abi.X86;
-using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 

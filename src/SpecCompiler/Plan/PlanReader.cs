@@ -1,5 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -16,10 +15,7 @@ public static class PlanReader
 
     private static VmPlan ReadPlan(JsonFields root)
     {
-        var spec = root.Object("spec");
-        var specInfo = new SpecInfo(spec.String("name"), spec.String("description"), spec.StringMap("labels"));
-        spec.NoOthers();
-
+        var spec = SpecInfoJson.Read(root.Object("spec"));
         var machine = root.Object("machine");
         var machinePlan = new MachinePlan(machine.UInt("memoryBytes"), (uint)machine.UInt("vcpus", 64), machine.Bool("enforcePvFeatureCpuid"));
         machine.NoOthers();
@@ -34,7 +30,7 @@ public static class PlanReader
 
         return new VmPlan(
             root.String("name"),
-            specInfo,
+            spec,
             root.StringMap("matrix"),
             machinePlan,
             ReadCpuid(root.Object("cpuid")),

@@ -1,5 +1,4 @@
 using Vmspec.Abi.KvmPara;
-using Vmspec.Plans;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -10,18 +9,13 @@ namespace Vmspec.SpecCompiler.Plan;
 public static class PlanWriter
 {
     public static byte[] Write(VmPlan plan, out string digest)
-    {
-        return CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
-    }
+        => CanonicalJson.SerializeWithDigest(ToJson(plan), out digest);
 
     internal static JsonObject ToJson(VmPlan plan) => new JsonObject()
         .Set("format", VmPlan.FormatVersion)
         .Set("name", plan.Name)
-        .Set("spec", new JsonObject()
-            .Set("name", plan.Spec.Name)
-            .Set("description", plan.Spec.Description)
-            .Set("labels", Dictionary(plan.Spec.Labels)))
-        .Set("matrix", Dictionary(plan.Matrix))
+        .Set("spec", SpecInfoJson.Write(plan.Spec))
+        .Set("matrix", JsonObject.FromPairs(plan.Matrix))
         .Set("machine", new JsonObject()
             .Set("memoryBytes", plan.Machine.MemoryBytes)
             .Set("vcpus", (ulong)plan.Machine.Vcpus)
@@ -34,13 +28,6 @@ public static class PlanWriter
             .Set(FlavourExpectations.KvmPvmName, Expectations(plan.Expect.KvmPvm)))
         .Set("timeoutMs", plan.TimeoutMs);
 
-    private static JsonObject Dictionary(IEnumerable<KeyValuePair<string, string>> pairs)
-    {
-        var obj = new JsonObject();
-        foreach (var (key, value) in pairs)
-            obj.Set(key, value);
-        return obj;
-    }
 
     private static JsonObject Cpuid(CpuidPlan cpuid)
     {

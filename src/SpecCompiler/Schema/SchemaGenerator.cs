@@ -1,7 +1,4 @@
 using Vmspec.Shared.Io;
-using Vmspec.SpecCompiler.Language;
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
 
 namespace Vmspec.SpecCompiler.Schema;
 

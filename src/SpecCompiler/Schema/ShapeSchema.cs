@@ -1,6 +1,3 @@
-using Vmspec.SpecCompiler.Plan;
-using Vmspec.SpecCompiler.Shapes;
-
 namespace Vmspec.SpecCompiler.Schema;
 
 /// <summary>Shape -> schema; with <paramref name="matrixReferences"/> any value below the top level may be a ${{ matrix.AXIS }} reference.</summary>

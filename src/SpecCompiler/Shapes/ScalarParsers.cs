@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Vmspec.SpecCompiler.Syntax;
 
 namespace Vmspec.SpecCompiler.Shapes;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Vmspec.SpecCompiler.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -12,6 +11,16 @@ namespace Vmspec.SpecCompiler.Syntax;
 /// </summary>
 internal static partial class YamlLoader
 {
+    /// <summary>Loads a file whose document must be a mapping (<paramref name="what"/>: "a spec", "an image definition", ...).</summary>
+    public static YamlMapping? LoadMapping(string file, string text, string what, DiagnosticBag diagnostics)
+    {
+        var node = Load(file, text, diagnostics);
+        if (node is null or YamlMapping)
+            return node as YamlMapping;
+        diagnostics.Add(node.Location, "", $"expected {what} mapping at the top level, found {node.KindName}");
+        return null;
+    }
+
     /// <summary>Loads one document; returns null and reports why when it cannot.</summary>
     public static YamlNode? Load(string file, string text, DiagnosticBag diagnostics)
     {

@@ -1,5 +1,3 @@
-using Vmspec.SpecCompiler.Diagnostics;
-
 namespace Vmspec.SpecCompiler.Syntax;
 
 /// <summary>

@@ -32,7 +32,7 @@ public sealed class RealKernelLoadTests
     public void Debian_bzImage_loads_within_its_header_limits(string which)
     {
         byte[] image = Vmlinuz(which);
-        BzImage header = BzImage.Parse(image, which);
+        var header = BzImage.Parse(image, which);
         var layout = LinuxBootLayout.Default with { RamSize = 0x1000_0000 };
 
         BootImage boot = LinuxLoader.LoadBzImage(image, which, new LinuxBootOptions { CommandLine = "console=ttyS0", Initramfs = new byte[0x10_0000], Layout = layout });
@@ -51,7 +51,7 @@ public sealed class RealKernelLoadTests
     public void Debian_vmlinux_has_a_PVH_entry_inside_its_loaded_segments(string which)
     {
         byte[] image = Vmlinuz(which);
-        BzImage header = BzImage.Parse(image, which);
+        var header = BzImage.Parse(image, which);
         byte[] vmlinux = PayloadDecompressor.DecompressKernelPayload(
             image.AsMemory((int)header.PayloadFileOffset, (int)header.PayloadLength), header.InitSize, which);
 

@@ -15,7 +15,7 @@ public sealed class SyntheticKernelTests
     {
         byte[] image = SyntheticKernel.Build(Expected);
 
-        BzImage header = BzImage.Parse(image, "synthetic");
+        var header = BzImage.Parse(image, "synthetic");
 
         Assert.Equal(0x020F, header.ProtocolVersion);
         Assert.Equal(SyntheticKernel.SetupSects, header.SetupSects);

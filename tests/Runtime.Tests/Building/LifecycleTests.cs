@@ -40,7 +40,7 @@ public sealed class LifecycleTests
     public void A_thousand_create_run_destroy_cycles_keep_fds_and_mappings_flat()
     {
         KvmRequirement.RequireKvm();
-        using KvmSystem kvm = KvmSystem.Open();
+        using var kvm = KvmSystem.Open();
         var config = new VmConfig
         {
             Program = MinimalGuest.Build(GuestLayout.Default),

@@ -2,15 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Vmspec.Runtime.Kvm;
 
-/// <summary>The header of struct kvm_cpuid2 (asm/kvm.h); entries follow it.</summary>
-[StructLayout(LayoutKind.Sequential, Size = 8)]
-public struct KvmCpuid2Header
-{
-    public uint Nent;
-    public uint Padding;
-}
-
-/// <summary>struct kvm_cpuid_entry2 (asm/kvm.h).</summary>
+/// <summary>struct kvm_cpuid_entry2 (asm/kvm.h), the entries of struct kvm_cpuid2 (<see cref="KvmArrayHeader"/>).</summary>
 [StructLayout(LayoutKind.Sequential, Size = 40)]
 public struct KvmCpuidEntry2
 {

@@ -38,7 +38,7 @@ public sealed class DebianPackageLayerTests
     {
         using var temp = new TempDirectory();
         var deb = SyntheticDeb.Create();
-        var apt = new FakeApt(deb);
+        var apt = new InMemoryAptGet(deb, CachedName);
         var lockFile = new DebianLockFile([Pin(deb)]);
 
         var first = DebianPackageLayer.Build(lockFile, new DebCache(temp.Path, apt));
@@ -56,7 +56,7 @@ public sealed class DebianPackageLayerTests
         var deb = SyntheticDeb.Create();
         var pinned = Pin(deb) with { Sha256 = new string('0', 64) };
 
-        var error = Assert.Throws<ImageBuildException>(() => DebianPackageLayer.Build(new DebianLockFile([pinned]), new DebCache(temp.Path, new FakeApt(deb))));
+        var error = Assert.Throws<ImageBuildException>(() => DebianPackageLayer.Build(new DebianLockFile([pinned]), new DebCache(temp.Path, new InMemoryAptGet(deb, CachedName))));
 
         Assert.Contains($"demo=1:1.0-1: downloaded {CachedName} has sha256", error.Message);
         Assert.Empty(Directory.GetFiles(temp.Path));
@@ -96,28 +96,9 @@ public sealed class DebianPackageLayerTests
         var old = new DebianPackage("libc6", "2.36-1", "amd64", new string('b', 64), "libc6_2.36-1_amd64.deb");
         var other = new DebianPackage("zlib1g", "1:1.2.13", "amd64", new string('a', 64), "zlib1g_1.2.13_amd64.deb");
 
-        var refreshed = new DebianLockFile([old, other]).Refresh(["libc6"], new FakeApt([]));
+        var refreshed = new DebianLockFile([old, other]).Refresh(["libc6"], new InMemoryAptGet([], CachedName));
 
-        Assert.Equal("2.36-9+deb12u99", refreshed.Packages[0].Version);
+        Assert.Equal(InMemoryAptGet.CandidateVersion, refreshed.Packages[0].Version);
         Assert.Equal(other, refreshed.Packages[1]);
-    }
-
-    /// <summary>An apt that serves one .deb from memory and counts downloads.</summary>
-    private sealed class FakeApt(byte[] deb) : AptGet
-    {
-        public int Downloads { get; private set; }
-
-        public override DebianPackage ResolveCandidate(string name) =>
-            new(name, "2.36-9+deb12u99", "amd64", new string('c', 64), $"{name}_2.36-9+deb12u99_amd64.deb");
-
-        public override Task<long?> DownloadSizeAsync(DebianPin pin, CancellationToken cancellationToken) => Task.FromResult<long?>(deb.Length);
-
-        public override Task<string> DownloadAsync(DebianPin pin, string directory, CancellationToken cancellationToken)
-        {
-            Downloads++;
-            var path = Path.Combine(directory, CachedName);
-            File.WriteAllBytes(path, deb);
-            return Task.FromResult(path);
-        }
     }
 }

@@ -18,7 +18,7 @@ public sealed class DebCacheTests : IDisposable
     [Fact]
     public async Task A_download_is_verified_cached_under_apts_name_and_reported()
     {
-        var apt = new FakeApt(Deb);
+        var apt = new InMemoryAptGet(Deb, AptName);
         var cache = new DebCache(_temp.Path, apt);
         var log = new StringWriter();
 
@@ -38,7 +38,7 @@ public sealed class DebCacheTests : IDisposable
         var wrong = new DebianPin(Pin.Name, Pin.Version, new string('0', 64));
 
         var error = await Assert.ThrowsAsync<DebianPackageException>(() =>
-            new DebCache(_temp.Path, new FakeApt(Deb)).FetchAsync(wrong, cancellationToken: TestContext.Current.CancellationToken));
+            new DebCache(_temp.Path, new InMemoryAptGet(Deb, AptName)).FetchAsync(wrong, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal($"{wrong}: downloaded {AptName} has sha256 {Pin.Sha256}, expected {wrong.Sha256}", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
@@ -48,7 +48,7 @@ public sealed class DebCacheTests : IDisposable
     public async Task A_cached_file_whose_sha256_differs_is_an_error_not_a_silent_download()
     {
         File.WriteAllBytes(Path.Combine(_temp.Path, AptName), "damaged"u8.ToArray());
-        var apt = new FakeApt(Deb);
+        var apt = new InMemoryAptGet(Deb, AptName);
 
         var error = await Assert.ThrowsAsync<DebianPackageException>(() =>
             new DebCache(_temp.Path, apt).FetchAsync(Pin, cancellationToken: TestContext.Current.CancellationToken));
@@ -64,21 +64,5 @@ public sealed class DebCacheTests : IDisposable
         Assert.Equal("/srv/cache", DebCache.ResolveDirectory("/srv/cache", "/home/u"));
         Assert.Equal("/home/u/.cache/vmspec/debs", DebCache.ResolveDirectory(null, "/home/u"));
         Assert.Equal("/home/u/.cache/vmspec/debs", DebCache.ResolveDirectory("", "/home/u"));
-    }
-
-    /// <summary>Serves one .deb from memory under the name apt-get download gives it, counting downloads.</summary>
-    private sealed class FakeApt(byte[] deb) : AptGet
-    {
-        public int Downloads { get; private set; }
-
-        public override Task<long?> DownloadSizeAsync(DebianPin pin, CancellationToken cancellationToken) => Task.FromResult<long?>(deb.Length);
-
-        public override Task<string> DownloadAsync(DebianPin pin, string directory, CancellationToken cancellationToken)
-        {
-            Downloads++;
-            var path = Path.Combine(directory, AptName);
-            File.WriteAllBytes(path, deb);
-            return Task.FromResult(path);
-        }
     }
 }

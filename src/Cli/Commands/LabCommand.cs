@@ -1,6 +1,7 @@
 using Vmspec.Cli.Lab;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class LabCommand
         {
             try
             {
-                using var booting = new ProgressLine(Console.Error, ProgressLine.StandardErrorIsTerminal);
+                using var booting = new ProgressLine(Console.Error, Terminal.StandardErrorIsTerminal);
                 var options = new LabRunOptions
                 {
                     Kernel = await PrepareAsync(parse.GetValue(host), cancellation),

@@ -104,7 +104,7 @@ internal static class VerifyCommand
         }
 
         var runs = new List<HostRun>();
-        using var progressLine = new ProgressLine(Console.Error, ProgressLine.StandardErrorIsTerminal);
+        using var progressLine = new ProgressLine(Console.Error, Terminal.StandardErrorIsTerminal);
         using var lines = new StreamWriter(new LineStream(progressLine.Line), new UTF8Encoding(false)) { AutoFlush = true };
         if (hosts.Any(h => h.IsNative))
         {

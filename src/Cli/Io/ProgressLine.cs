@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vmspec.Shared.Io;
 
 namespace Vmspec.Cli.Io;
 
@@ -9,8 +10,6 @@ namespace Vmspec.Cli.Io;
 /// </summary>
 internal sealed class ProgressLine : IDisposable
 {
-    private const string ClearLine = "\r\u001b[K";
-
     private readonly TextWriter _output;
     private readonly bool _interactive;
     private readonly Func<TimeSpan> _clock;
@@ -33,17 +32,13 @@ internal sealed class ProgressLine : IDisposable
         _clock = clock;
     }
 
-    /// <summary>Standard error is a terminal that understands the line-clearing escape.</summary>
-    public static bool StandardErrorIsTerminal =>
-        !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term && term != "dumb";
-
     /// <summary>A line that stays: above the status line on a terminal, as it is elsewhere.</summary>
     public void Line(string line)
     {
         lock (_lock)
         {
             if (_interactive)
-                _output.Write(ClearLine);
+                _output.Write(Terminal.ClearLine);
             _output.WriteLine(line);
             if (_interactive && _states.Count > 0)
                 Draw();
@@ -85,7 +80,7 @@ internal sealed class ProgressLine : IDisposable
             _states.Clear();
             if (!drawing)
                 return;
-            _output.Write(ClearLine);
+            _output.Write(Terminal.ClearLine);
             _output.Flush();
         }
     }
@@ -106,7 +101,7 @@ internal sealed class ProgressLine : IDisposable
         var now = _clock();
         var status = string.Join("  ", _states.Select(s => $"[{s.Source}] {s.Text} {(now - s.Since).TotalSeconds:F0} s"));
         var width = TerminalWidth();
-        _output.Write(ClearLine + (status.Length < width ? status : status[..Math.Max(0, width - 2)] + "…"));
+        _output.Write(Terminal.ClearLine + (status.Length < width ? status : status[..Math.Max(0, width - 2)] + "…"));
     }
 
     private int TerminalWidth()

@@ -27,7 +27,7 @@ public sealed class DownloadProgress
     }
 
     /// <summary>Progress on standard error, rewritten in place when standard error is a terminal.</summary>
-    public static DownloadProgress ToStandardError(string what) => new(Console.Error, !Console.IsErrorRedirected, what);
+    public static DownloadProgress ToStandardError(string what) => new(Console.Error, Terminal.StandardErrorIsTerminal, what);
 
     /// <summary>Reports <paramref name="done"/> bytes of <paramref name="total"/> (null: unknown); writes only when a line is due.</summary>
     public void Report(long done, long? total)
@@ -46,7 +46,7 @@ public sealed class DownloadProgress
             ? $"downloading {_what}: {Megabytes(done)} of {Megabytes(total.Value)} MB ({done * 100 / total.Value}%)"
             : $"downloading {_what}: {Megabytes(done)} MB";
         if (_terminal)
-            _output.Write($"\r\e[K{line}");
+            _output.Write(Terminal.ClearLine + line);
         else
             _output.WriteLine(line);
         _output.Flush();
@@ -56,7 +56,7 @@ public sealed class DownloadProgress
     public void Finish(long size)
     {
         var line = $"downloaded {_what}: {Megabytes(size)} MB";
-        _output.Write(_terminal ? $"\r\e[K{line}\n" : $"{line}\n");
+        _output.Write(_terminal ? $"{Terminal.ClearLine}{line}\n" : $"{line}\n");
         _output.Flush();
     }
 

@@ -1,35 +1,48 @@
-using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
+using Vmspec.Plans.Hosts;
 
 namespace Vmspec.Plans;
 
 /// <summary>
-/// Expectations on hardware KVM and on kvm_pvm (which emulates CPL0, so some results differ), each with the
-/// spec's flavour overrides already applied.
+/// A case's expectations: the common ones, and <c>expect.when</c> entries that override them field by field on the
+/// hosts they match (a KVM flavour, a range of host kernel releases), applied in order.
 /// </summary>
-public sealed record FlavourExpectations(Expectations Hardware, Expectations KvmPvm)
+public sealed record CaseExpectations(Expectations Common, IReadOnlyList<HostExpectations> When)
 {
-    /// <summary>The name of <see cref="Hardware"/> in specs and plans: every flavour but kvm_pvm.</summary>
-    public const string HardwareName = "hardware";
+    public static CaseExpectations Unchecked { get; } = new(Expectations.Unchecked, []);
 
-    public static string KvmPvmName => KvmFlavours.Name(KvmFlavour.KvmPvm);
+    public Expectations For(HostIdentity host) =>
+        When.Where(w => w.Condition.Matches(host)).Aggregate(Common, (resolved, w) => resolved.OverriddenBy(w.Overrides));
 
-    public static FlavourExpectations Unchecked { get; } = new(Expectations.Unchecked, Expectations.Unchecked);
-
-    public Expectations For(KvmFlavour flavour) => KvmFlavours.EmulatesCpl0(flavour) ? KvmPvm : Hardware;
-
-    /// <summary>Whose expectations applied: <c>kvm_pvm</c> or <c>hardware (kvm_intel)</c>.</summary>
-    public static string Label(KvmFlavour flavour) =>
-        KvmFlavours.EmulatesCpl0(flavour) ? KvmPvmName : $"{HardwareName} ({KvmFlavours.Name(flavour)})";
+    /// <summary>The <c>when</c> conditions that apply to <paramref name="host"/>, e.g. <c>when flavour kvm_pvm</c>; empty when none does.</summary>
+    public string Applied(HostIdentity host) =>
+        string.Join("; ", When.Where(w => w.Condition.Matches(host)).Select(w => $"when {w.Condition}"));
 }
 
+/// <summary>One <c>expect.when</c> entry: the fields it sets replace the common ones where <see cref="Condition"/> matches.</summary>
+public sealed record HostExpectations(HostCondition Condition, Expectations Overrides);
+
 /// <summary>
-/// Null means "not checked". <see cref="KernelAbi"/> and <see cref="GuestEnablesAsyncPf"/> only appear for
-/// Linux guests; the kernel ABI is a property of the image, so it is the same for every flavour.
+/// Null means "not checked" (or, in an override, "as the common expectations say"). <see cref="KernelAbi"/> and
+/// <see cref="GuestEnablesAsyncPf"/> only appear for Linux guests; the kernel ABI is a property of the image, so
+/// overrides never set it.
 /// </summary>
-public sealed record Expectations(EventExpectations Events, AbiExpectations Abi, ApfDataAbi? KernelAbi = null, bool? GuestEnablesAsyncPf = null)
+public sealed record Expectations(EventExpectations Events, AbiExpectations Abi, ApfDataAbi? KernelAbi = null,
+    bool? GuestEnablesAsyncPf = null, GatedMsrHostRead? HostReadOfGatedMsr = null)
 {
     public static Expectations Unchecked { get; } = new(EventExpectations.Unchecked, new AbiExpectations(null));
+
+    public Expectations OverriddenBy(Expectations o) => new(
+        new EventExpectations(
+            o.Events.PageNotPresent ?? Events.PageNotPresent,
+            o.Events.PageReady ?? Events.PageReady,
+            o.Events.WakeupAll ?? Events.WakeupAll,
+            o.Events.TokensPaired ?? Events.TokensPaired,
+            o.Events.Vector ?? Events.Vector),
+        new AbiExpectations(o.Abi.CanaryIntact ?? Abi.CanaryIntact),
+        o.KernelAbi ?? KernelAbi,
+        o.GuestEnablesAsyncPf ?? GuestEnablesAsyncPf,
+        o.HostReadOfGatedMsr ?? HostReadOfGatedMsr);
 }
 
 /// <summary>Null means "not checked".</summary>
@@ -39,3 +52,17 @@ public sealed record EventExpectations(uint? PageNotPresent, uint? PageReady, ui
 }
 
 public sealed record AbiExpectations(bool? CanaryIntact);
+
+/// <summary>
+/// What KVM_GET_MSRS (a host-initiated read) does with a PV MSR the vCPU's CPUID gates under enforcement: it differs
+/// by host kernel, so specs state it per kernel range.
+/// </summary>
+public enum GatedMsrHostRead { Refused, ReadsZero }
+
+public static class GatedMsrHostReads
+{
+    public static IReadOnlyList<KeyValuePair<string, GatedMsrHostRead>> Names { get; } =
+        [new("refused", GatedMsrHostRead.Refused), new("reads-zero", GatedMsrHostRead.ReadsZero)];
+
+    public static string Name(GatedMsrHostRead value) => Names.First(n => n.Value == value).Key;
+}

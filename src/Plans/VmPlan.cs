@@ -12,11 +12,11 @@ public sealed record VmPlan(
     CpuidPlan Cpuid,
     GuestPlan Guest,
     AsyncPfPlan? AsyncPf,
-    FlavourExpectations Expect,
+    CaseExpectations Expect,
     ulong TimeoutMs)
 {
     /// <summary>Version of the plan JSON format (not of the YAML language).</summary>
-    public const string FormatVersion = "vmspec.dev/plan/v2";
+    public const string FormatVersion = "vmspec.dev/plan/v3";
 
     public TimeSpan Timeout => TimeSpan.FromMilliseconds(TimeoutMs);
 }

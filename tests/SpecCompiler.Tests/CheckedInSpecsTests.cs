@@ -41,8 +41,8 @@ public sealed class CheckedInSpecsTests
     {
         var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec)).Cases).Plan;
 
-        Assert.Equal(abi, plan.Expect.Hardware.KernelAbi);
-        Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
+        Assert.Equal(abi, plan.Expect.Common.KernelAbi);
+        Assert.True(plan.Expect.Common.GuestEnablesAsyncPf);
         Assert.Equal(512UL << 20, plan.Machine.MemoryBytes);
         Assert.Equal("console=ttyS0 reboot=k panic=-1", Assert.IsType<Plans.LinuxGuestPlan>(plan.Guest).Cmdline);
         Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Plans.FeatureMode.Set).Select(f => f.Name));

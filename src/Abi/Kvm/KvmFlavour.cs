@@ -24,6 +24,9 @@ public static class KvmFlavours
         _ => "unknown",
     };
 
+    /// <summary>The flavour whose module name is <paramref name="name"/>, or null.</summary>
+    public static KvmFlavour? Parse(string? name) => Modules.Where(f => Name(f) == name).Select(f => (KvmFlavour?)f).FirstOrDefault();
+
     /// <summary>kvm_pvm runs CPL0 guest code in KVM's instruction emulator; every other flavour is hardware virtualization.</summary>
     public static bool EmulatesCpl0(KvmFlavour flavour) => flavour == KvmFlavour.KvmPvm;
 }

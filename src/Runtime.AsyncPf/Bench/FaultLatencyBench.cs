@@ -63,6 +63,6 @@ public static class FaultLatencyBench
             AsyncPfEn.Value(0x6000, AsyncPfEnFlags.Enabled | AsyncPfEnFlags.DeliveryAsInt),
             RawEn: false,
             new FaultWorkload((uint)faults, ResolveDelayMs: 0, Cpl: 3, InterruptsEnabled: true)),
-        FlavourExpectations.Unchecked,
+        CaseExpectations.Unchecked,
         TimeoutMs: 30_000);
 }

@@ -39,7 +39,7 @@ public static class CaseRunner
         try
         {
             using Vm vm = VmBuilder.Build(machine.ToConfig(plan));
-            return Judge(plan, program, machine, vm, host.Flavour, clock);
+            return Judge(plan, program, machine, vm, new HostIdentity(host.Flavour, host.KernelRelease), clock);
         }
         catch (Exception e) when (e is KvmException or InvalidOperationException or ArgumentException)
         {
@@ -47,10 +47,10 @@ public static class CaseRunner
         }
     }
 
-    private static CaseResult Judge(VmPlan plan, GeneratedProgram program, CaseMachine machine, Vm vm, KvmFlavour flavour, Stopwatch clock)
+    private static CaseResult Judge(VmPlan plan, GeneratedProgram program, CaseMachine machine, Vm vm, HostIdentity identity, Stopwatch clock)
     {
         var oracleHost = OracleWiring.Host(plan.Machine, vm.Cpuid!, machine.Ram);
-        program.BeforeRun(plan, flavour, oracleHost, vm);
+        program.BeforeRun(plan, identity.Flavour, oracleHost, vm);
         string? traceUnavailable = null;
         RunResult run = VcpuThread.Run(vm, tid => program.Traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace);
         KvmTraceRecord? record;
@@ -58,7 +58,7 @@ public static class CaseRunner
             record = trace?.Stop();
 
         var observed = GuestObservations.Parse(run.Events);
-        var checks = program.Verify(new ProgramRun(plan, flavour, oracleHost, vm, run, observed, record, traceUnavailable)).ToList();
+        var checks = program.Verify(new ProgramRun(plan, identity, oracleHost, vm, run, observed, record, traceUnavailable)).ToList();
         bool? canaryIntact = null;
         if (program.SpeaksAsyncPf)
         {
@@ -68,7 +68,7 @@ public static class CaseRunner
         }
         var counts = program.SpeaksAsyncPf ? observed.Counts : AsyncPfCounts.None;
         var pairing = TokenPairing.Analyze(observed.NotPresents, observed.Interrupts);
-        checks.AddRange(ExpectationChecks.Compare(plan.Expect.For(flavour), flavour, counts, pairing, observed.Interrupts, canaryIntact));
+        checks.AddRange(ExpectationChecks.Compare(plan.Expect.For(identity), plan.Expect.Applied(identity), counts, pairing, observed.Interrupts, canaryIntact));
         return Finish(plan, program, checks, counts, clock) with { Events = program.Traced ? CaseEvents.Collect(run, record) : [] };
     }
 

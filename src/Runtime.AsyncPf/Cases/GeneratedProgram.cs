@@ -40,5 +40,11 @@ public sealed record GuestSetup(GuestProgram Program, UserfaultRegion? Userfault
 public sealed record UserfaultRegion(ulong Base, ulong Size, TimeSpan ResolveDelay);
 
 /// <summary>One finished run of a generated guest, as its program's checks see it.</summary>
-public sealed record ProgramRun(VmPlan Plan, KvmFlavour Flavour, OracleHost Host, Vm Vm, RunResult Run, GuestObservations Observed,
-    KvmTraceRecord? Trace, string? TraceUnavailable);
+public sealed record ProgramRun(VmPlan Plan, HostIdentity Identity, OracleHost Host, Vm Vm, RunResult Run, GuestObservations Observed,
+    KvmTraceRecord? Trace, string? TraceUnavailable)
+{
+    public KvmFlavour Flavour => Identity.Flavour;
+
+    /// <summary>The case's expectations with this host's <c>when</c> overrides applied.</summary>
+    public Expectations Expected => Plan.Expect.For(Identity);
+}

@@ -47,7 +47,7 @@ public static class AsyncPfChecks
         checks.AddRange(WakeupChecks(oracle.WakeupAllQueued, observed));
 
         var (delivered, rules) = ExpectDelivery(setup, input.Flavour, input.Host);
-        string label = FlavourExpectations.Label(input.Flavour);
+        string label = KvmFlavours.Name(input.Flavour);
         checks.Add(new Check($"delivery ({label}): async #PF delivered",
             delivered == observed.NotPresents.Count > 0 ? Outcome.Passed : Outcome.Failed,
             $"{(delivered ? "yes" : "no")} [{string.Join(", ", rules.Select(r => r.Id))}]",

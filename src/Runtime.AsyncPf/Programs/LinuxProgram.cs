@@ -35,7 +35,7 @@ public sealed class LinuxProgram : ICaseProgram
     {
         var guest = plan.Guest as LinuxGuestPlan ?? throw new ArgumentException($"guest: the linux program runs a Linux guest, not {plan.Guest.Program}");
         var watch = Stopwatch.StartNew();
-        var expected = plan.Expect.For(host.Flavour);
+        var expected = plan.Expect.For(new HostIdentity(host.Flavour, host.KernelRelease));
         var checks = new List<Check>();
         var (image, unavailable) = await ResolveKernelAsync(guest.Kernel, specDirectory);
         if (image is null)

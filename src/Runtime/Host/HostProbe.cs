@@ -28,7 +28,7 @@ public static class HostProbe
         }
         catch (KvmException e)
         {
-            return Unavailable(UnavailableReason(paths, modules, e), flavour, modules);
+            return Unavailable(UnavailableReason(paths, modules, e), flavour, modules, paths);
         }
         using (system)
         {
@@ -38,11 +38,11 @@ public static class HostProbe
                 var cpuid = new CpuidTable(system.GetSupportedCpuid());
                 uint? eax = cpuid.Find(KvmPvFeatures.Leaf)?.Eax;
                 return new HostReport(true, $"{paths.DevKvm} is usable", flavour, modules, system.GetApiVersion(), caps,
-                    eax, eax is { } v ? KvmPvFeatures.Names(v) : []);
+                    eax, eax is { } v ? KvmPvFeatures.Names(v) : [], KernelRelease.Read(paths.OsRelease));
             }
             catch (KvmException e)
             {
-                return Unavailable($"{paths.DevKvm} opened but {e.Message}", flavour, modules);
+                return Unavailable($"{paths.DevKvm} opened but {e.Message}", flavour, modules, paths);
             }
         }
     }
@@ -55,8 +55,8 @@ public static class HostProbe
         return line is null ? "" : $"; kernel log: \"{line}\"";
     }
 
-    private static HostReport Unavailable(string reason, KvmFlavour flavour, string[] modules) =>
-        new(false, reason, flavour, modules, null, [], null, []);
+    private static HostReport Unavailable(string reason, KvmFlavour flavour, string[] modules, HostPaths paths) =>
+        new(false, reason, flavour, modules, null, [], null, [], KernelRelease.Read(paths.OsRelease));
 
     private static string UnavailableReason(HostPaths paths, string[] modules, KvmException e)
     {

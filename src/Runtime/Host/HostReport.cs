@@ -9,4 +9,5 @@ public sealed record HostReport(
     int? ApiVersion,
     IReadOnlyList<KeyValuePair<string, int>> Capabilities,
     uint? KvmFeaturesEax,
-    IReadOnlyList<string> KvmFeatures);
+    IReadOnlyList<string> KvmFeatures,
+    string KernelRelease);

@@ -16,6 +16,7 @@ public static class HostReportWriter
             w.WriteBoolean("available", report.Available);
             w.WriteString("reason", report.Reason);
             w.WriteString("flavour", KvmFlavours.Name(report.Flavour));
+            w.WriteString("kernelRelease", report.KernelRelease);
             if (report.ApiVersion is { } v) w.WriteNumber("apiVersion", v);
             else w.WriteNull("apiVersion");
             w.WriteStartObject("capabilities");
@@ -36,6 +37,7 @@ public static class HostReportWriter
         s.AppendLine($"KVM available: {(report.Available ? "yes" : "no")}");
         s.AppendLine($"reason: {report.Reason}");
         s.AppendLine($"flavour: {KvmFlavours.Name(report.Flavour)}");
+        s.AppendLine($"kernel release: {report.KernelRelease}");
         if (report.ApiVersion is { } v) s.AppendLine($"API version: {v}");
         foreach (var (name, value) in report.Capabilities) s.AppendLine($"KVM_CAP_{name} = {value}");
         if (report.KvmFeaturesEax is { } eax)

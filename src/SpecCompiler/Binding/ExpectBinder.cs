@@ -1,9 +1,11 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
+using Vmspec.Plans.Hosts;
 
 namespace Vmspec.SpecCompiler.Binding;
 
-/// <summary>Expectations with each flavour's overrides applied field by field over the common ones.</summary>
-internal static class ExpectBinder
+/// <summary>The common expectations and the <c>when</c> entries that override them on the hosts they match.</summary>
+internal sealed class ExpectBinder(BindingErrors errors)
 {
     /// <summary>Expectations that only a booted Linux kernel can meet, with their field paths.</summary>
     public static IEnumerable<(YamlNode Node, string Path)> LinuxOnly(YamlMapping? expect)
@@ -13,38 +15,56 @@ internal static class ExpectBinder
             if (Get(expect, key) is { } node)
                 yield return (node, $"expect.{key}");
         }
-        foreach (var flavour in new[] { FlavourExpectations.HardwareName, FlavourExpectations.KvmPvmName })
+        var entries = Items(Get(expect, "when"));
+        for (int i = 0; i < entries.Count; i++)
         {
-            if (Get(Map(Map(expect, "flavours"), flavour), "guestEnablesAsyncPf") is { } node)
-                yield return (node, $"expect.flavours.{flavour}.guestEnablesAsyncPf");
+            if (Get(entries[i], "guestEnablesAsyncPf") is { } node)
+                yield return (node, $"expect.when[{i}].guestEnablesAsyncPf");
         }
     }
 
-    public static FlavourExpectations Bind(YamlMapping? expect)
+    public CaseExpectations Bind(YamlMapping? expect)
     {
-        var common = Read(expect, null);
-        var flavours = Map(expect, "flavours");
-        return new FlavourExpectations(
-            Read(Map(flavours, FlavourExpectations.HardwareName), common),
-            Read(Map(flavours, FlavourExpectations.KvmPvmName), common));
+        var when = new List<HostExpectations>();
+        var entries = Items(Get(expect, "when"));
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (Condition(entries[i], $"expect.when[{i}]") is { } condition)
+                when.Add(new HostExpectations(condition, Read(entries[i] as YamlMapping)));
+        }
+        return new CaseExpectations(Read(expect) with { KernelAbi = KernelAbi(Text(Get(expect, "kernelAbi"))) }, when);
     }
 
-    private static Expectations Read(YamlMapping? node, Expectations? fallback)
+    private HostCondition? Condition(YamlNode entry, string path)
+    {
+        var flavourNode = Get(entry, "flavour");
+        var kernelNode = Get(entry, "kernel");
+        if (flavourNode is null && kernelNode is null)
+        {
+            errors.Add(entry, path, "a when entry needs flavour or kernel (or both): it would apply to every host");
+            return null;
+        }
+        KernelRange? range = null;
+        if (kernelNode is not null && Text(kernelNode) is { } text && !KernelRange.TryParse(text, out range, out string error))
+            errors.Add(kernelNode, $"{path}.kernel", error);
+        return new HostCondition(KvmFlavours.Parse(Text(flavourNode)), range);
+    }
+
+    private static Expectations Read(YamlMapping? node)
     {
         var events = Map(node, "events");
         var abi = Map(node, "abi");
-        var baseEvents = fallback?.Events;
         return new Expectations(
             new EventExpectations(
-                Count(Get(events, "pageNotPresent")) ?? baseEvents?.PageNotPresent,
-                Count(Get(events, "pageReady")) ?? baseEvents?.PageReady,
-                Count(Get(events, "wakeupAll")) ?? baseEvents?.WakeupAll,
-                Boolean(Get(events, "tokensPaired")) ?? baseEvents?.TokensPaired,
-                Integer(Get(events, "vector")) is { } v and <= byte.MaxValue ? (byte)v : baseEvents?.Vector),
-            new AbiExpectations(Boolean(Get(abi, "canaryIntact")) ?? fallback?.Abi.CanaryIntact),
-            // The shape has no kernelAbi under flavours: the image's layout does not depend on the host.
-            fallback is null ? KernelAbi(Text(Get(node, "kernelAbi"))) : fallback.KernelAbi,
-            Boolean(Get(node, "guestEnablesAsyncPf")) ?? fallback?.GuestEnablesAsyncPf);
+                Count(Get(events, "pageNotPresent")),
+                Count(Get(events, "pageReady")),
+                Count(Get(events, "wakeupAll")),
+                Boolean(Get(events, "tokensPaired")),
+                Integer(Get(events, "vector")) is { } v and <= byte.MaxValue ? (byte)v : null),
+            new AbiExpectations(Boolean(Get(abi, "canaryIntact"))),
+            null,
+            Boolean(Get(node, "guestEnablesAsyncPf")),
+            GatedMsrHostReads.Names.FirstOrDefault(n => n.Key == Text(Get(node, "hostReadOfGatedMsr"))) is { Key: not null } read ? read.Value : null);
     }
 
     private static ApfDataAbi? KernelAbi(string? name) =>

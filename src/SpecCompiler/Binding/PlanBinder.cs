@@ -22,7 +22,7 @@ internal sealed class PlanBinder(DiagnosticBag diagnostics, string leafFile)
         var asyncPfNode = Map(root, "asyncPf");
         var asyncPf = BindAsyncPf(asyncPfNode, machine);
         var guest = new GuestBinder(_errors.Add, leafFile).Bind(Map(root, "guest"), asyncPfNode, asyncPf);
-        var expect = ExpectBinder.Bind(Map(root, "expect"));
+        var expect = new ExpectBinder(_errors).Bind(Map(root, "expect"));
         if (Map(Map(root, "guest"), "test") is not null)
         {
             foreach (var (node, path) in ExpectBinder.LinuxOnly(Map(root, "expect")))

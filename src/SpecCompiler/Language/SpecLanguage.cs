@@ -1,3 +1,4 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 
 namespace Vmspec.SpecCompiler.Language;
@@ -170,11 +171,22 @@ internal static class SpecLanguage
     private static readonly BooleanShape GuestEnablesAsyncPf = new(
         "Linux guests only: the booted kernel writes MSR_KVM_ASYNC_PF_EN = 64-byte aligned GPA | enabled | delivery-as-int and MSR_KVM_ASYNC_PF_INT = 0xf3");
 
-    private static readonly ObjectShape FlavourExpectations = new("Overrides for one KVM flavour.",
+    private static readonly EnumShape HostReadOfGatedMsr = new(
+        "what KVM_GET_MSRS does with an async #PF MSR this vCPU's CPUID gates under enforcement: refused, or reads-zero",
+        GatedMsrHostReads.Names.Select(n => n.Key).ToArray());
+
+    private static readonly EnumShape Flavour = new("a KVM flavour", KvmFlavours.Modules.Select(KvmFlavours.Name).Order(StringComparer.Ordinal).ToArray());
+
+    private static readonly ObjectShape HostExpectations = new(
+        "Overrides for the hosts this entry matches (flavour and kernel, each when given; at least one is), applied in order over the common expectations.",
     [
+        new("flavour", Flavour),
+        // The binder parses the range and explains a malformed one; a pattern here would only repeat it as a regex.
+        new("kernel", new StringShape("host kernel releases (uname -r): space-separated bounds compared at their precision, e.g. '>=6.9 <6.13', '6.12'", null, 64)),
         new("events", Events),
         new("abi", Abi),
         new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
+        new("hostReadOfGatedMsr", HostReadOfGatedMsr),
     ]);
 
     private static readonly ObjectShape Expect = new("Expected results.",
@@ -185,11 +197,8 @@ internal static class SpecLanguage
             "Linux guests only: the kvm_vcpu_pv_apf_data layout the kernel image's BTF must show (vmspec abi verdict)",
             ApfDataLayouts.Names.Select(n => n.Key).ToArray())),
         new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
-        new("flavours", new ObjectShape("Per-host-flavour overrides where results differ.",
-        [
-            new(Plans.FlavourExpectations.KvmPvmName, FlavourExpectations),
-            new(Plans.FlavourExpectations.HardwareName, FlavourExpectations),
-        ])),
+        new("hostReadOfGatedMsr", HostReadOfGatedMsr),
+        new("when", new ListShape("Where results differ by host: overrides keyed by KVM flavour and host kernel release", HostExpectations, MinItems: 1, MaxItems: 32)),
     ]);
 
     public static readonly ObjectShape Root = new("A vmspec v1 spec.",

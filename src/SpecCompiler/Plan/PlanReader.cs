@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
+using Vmspec.Plans.Hosts;
 
 namespace Vmspec.SpecCompiler.Plan;
 
@@ -21,12 +24,8 @@ public static class PlanReader
         machine.NoOthers();
 
         var expect = root.Object("expect");
-        var expectations = new FlavourExpectations(
-            ReadExpectations(expect.Object(FlavourExpectations.HardwareName)),
-            ReadExpectations(expect.Object(FlavourExpectations.KvmPvmName)));
+        var expectations = new CaseExpectations(ReadExpectations(expect), expect.Array("when").Select(ReadHostExpectations).ToArray());
         expect.NoOthers();
-        if (expectations.Hardware.KernelAbi != expectations.KvmPvm.KernelAbi)
-            throw new PlanFormatException($"{expect.PathOf(FlavourExpectations.KvmPvmName)}.kernelAbi: a kernel's ABI cannot differ between flavours");
 
         return new VmPlan(
             root.String("name"),
@@ -120,6 +119,23 @@ public static class PlanReader
         return plan;
     }
 
+    private static HostExpectations ReadHostExpectations((JsonElement Item, string Path) entry)
+    {
+        var e = new JsonFields(entry.Item, entry.Path);
+        KvmFlavour? flavour = e.Optional("flavour") is not null
+            ? KvmFlavours.Parse(e.String("flavour")) ?? throw new PlanFormatException($"{e.PathOf("flavour")}: unknown KVM flavour")
+            : null;
+        KernelRange? kernel = null;
+        if (e.Optional("kernel") is not null && !KernelRange.TryParse(e.String("kernel"), out kernel, out string error))
+            throw new PlanFormatException($"{e.PathOf("kernel")}: {error}");
+        var overrides = ReadExpectations(e);
+        e.NoOthers();
+        if (overrides.KernelAbi is not null)
+            throw new PlanFormatException($"{e.PathOf("kernelAbi")}: a kernel's ABI is the image's, the same on every host");
+        return new HostExpectations(new HostCondition(flavour, kernel), overrides);
+    }
+
+    /// <summary>Reads the expectation fields of <paramref name="e"/>; the caller checks for others.</summary>
     private static Expectations ReadExpectations(JsonFields e)
     {
         var events = e.Object("events");
@@ -133,10 +149,10 @@ public static class PlanReader
                 (byte?)events.OptionalUInt("vector", byte.MaxValue)),
             new AbiExpectations(abi.OptionalBool("canaryIntact")),
             e.Optional("kernelAbi") is not null ? e.Enum("kernelAbi", ApfDataLayouts.Names) : null,
-            e.OptionalBool("guestEnablesAsyncPf"));
+            e.OptionalBool("guestEnablesAsyncPf"),
+            e.Optional("hostReadOfGatedMsr") is not null ? e.Enum("hostReadOfGatedMsr", GatedMsrHostReads.Names) : null);
         events.NoOthers();
         abi.NoOthers();
-        e.NoOthers();
         return result;
     }
 }

@@ -1,3 +1,4 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 
 namespace Vmspec.SpecCompiler.Plan;
@@ -23,9 +24,10 @@ public static class PlanWriter
         .Set("cpuid", Cpuid(plan.Cpuid))
         .Set("guest", Guest(plan.Guest))
         .Set("asyncPf", plan.AsyncPf is { } apf ? AsyncPf(apf) : null)
-        .Set("expect", new JsonObject()
-            .Set(FlavourExpectations.HardwareName, Expectations(plan.Expect.Hardware))
-            .Set(FlavourExpectations.KvmPvmName, Expectations(plan.Expect.KvmPvm)))
+        .Set("expect", Expectations(plan.Expect.Common)
+            .Set("when", new JsonArray(plan.Expect.When.Select(w => Expectations(w.Overrides)
+                .Set("flavour", w.Condition.Flavour is { } flavour ? KvmFlavours.Name(flavour) : null)
+                .Set("kernel", w.Condition.Kernel?.Text)))))
         .Set("timeoutMs", plan.TimeoutMs);
 
 
@@ -92,5 +94,6 @@ public static class PlanWriter
             .Set("vector", (ulong?)e.Events.Vector))
         .Set("abi", new JsonObject().Set("canaryIntact", e.Abi.CanaryIntact))
         .Set("kernelAbi", e.KernelAbi is { } abi ? ApfDataLayouts.Name(abi) : null)
-        .Set("guestEnablesAsyncPf", e.GuestEnablesAsyncPf);
+        .Set("guestEnablesAsyncPf", e.GuestEnablesAsyncPf)
+        .Set("hostReadOfGatedMsr", e.HostReadOfGatedMsr is { } read ? GatedMsrHostReads.Name(read) : null);
 }

@@ -1,3 +1,4 @@
+using Vmspec.Plans.Hosts;
 using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Abi.X86;
@@ -29,8 +30,8 @@ public class CompiledPlanTests
         Assert.Equal((byte)0xec, plan.AsyncPf!.Vector);
         Assert.Equal(AsyncPfEn.Value(0x6000, AsyncPfEnFlags.Enabled | AsyncPfEnFlags.SendAlways | AsyncPfEnFlags.DeliveryAsInt), plan.AsyncPf.EnValue);
         Assert.Equal(new FaultWorkload(6, 2, 0, true), plan.AsyncPf.Workload);
-        Assert.Equal(6u, plan.Expect.For(KvmFlavour.KvmAmd).Events.PageNotPresent);
-        Assert.Equal(0u, plan.Expect.For(KvmFlavour.KvmPvm).Events.PageNotPresent);
+        Assert.Equal(6u, plan.Expect.For(new HostIdentity(KvmFlavour.KvmAmd, "6.12.117+deb12-amd64")).Events.PageNotPresent);
+        Assert.Equal(0u, plan.Expect.For(new HostIdentity(KvmFlavour.KvmPvm, "6.18.44")).Events.PageNotPresent);
     }
 
     [Fact]

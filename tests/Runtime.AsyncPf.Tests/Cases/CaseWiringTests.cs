@@ -1,6 +1,7 @@
 using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
+using Vmspec.Plans.Hosts;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.AsyncPf.Cases;
 using Vmspec.Runtime.AsyncPf.Oracle;
@@ -63,23 +64,25 @@ public class CaseWiringTests
     }
 
     [Theory]
-    [InlineData(KvmFlavour.KvmPvm, 0, "kvm_pvm")]
-    [InlineData(KvmFlavour.KvmIntel, 6, "hardware (kvm_intel)")]
-    [InlineData(KvmFlavour.KvmAmd, 6, "hardware (kvm_amd)")]
-    public void Expectations_follow_the_flavour(KvmFlavour flavour, int pageNotPresent, string label)
+    [InlineData(KvmFlavour.KvmPvm, 0, "0 (when flavour kvm_pvm)")]
+    [InlineData(KvmFlavour.KvmIntel, 6, "6")]
+    [InlineData(KvmFlavour.KvmAmd, 6, "6")]
+    public void Expectations_follow_the_flavour_and_name_the_override_that_applied(KvmFlavour flavour, int pageNotPresent, string expected)
     {
         var plan = Case(TestProgram.AsyncPf, hardware: TestPlans.Expect(pageNotPresent: 6), pvm: TestPlans.Expect(pageNotPresent: 0));
-        Assert.Equal((uint)pageNotPresent, plan.Expect.For(flavour).Events.PageNotPresent);
-        var check = Assert.Single(ExpectationChecks.Compare(plan.Expect.For(flavour), flavour, new AsyncPfCounts(0, 0, 1),
+        var host = new HostIdentity(flavour, "6.12.117+deb12-amd64");
+        Assert.Equal((uint)pageNotPresent, plan.Expect.For(host).Events.PageNotPresent);
+        var check = Assert.Single(ExpectationChecks.Compare(plan.Expect.For(host), plan.Expect.Applied(host), new AsyncPfCounts(0, 0, 1),
             TokenPairing.Analyze([], []), [], null));
-        Assert.Equal($"expect ({label}): pageNotPresent", check.Name);
+        Assert.Equal("expect: pageNotPresent", check.Name);
+        Assert.Equal(expected, check.Expected);
         Assert.Equal(pageNotPresent == 0 ? Outcome.Passed : Outcome.Failed, check.Status);
     }
 
     [Fact]
     public void Without_KVM_the_case_is_skipped_with_the_probes_reason()
     {
-        var host = new HostReport(false, "no /dev/kvm: kvm_pvm is loaded but did not create it", KvmFlavour.KvmPvm, ["kvm_pvm"], null, [], null, []);
+        var host = new HostReport(false, "no /dev/kvm: kvm_pvm is loaded but did not create it", KvmFlavour.KvmPvm, ["kvm_pvm"], null, [], null, [], "6.18.44");
         var result = CaseRunner.Run(Case(TestProgram.AsyncPf), AsyncPfProgram.Instance, host);
         Assert.Equal(Outcome.Skipped, result.Status);
         Assert.Equal("async-pf", result.Guest);

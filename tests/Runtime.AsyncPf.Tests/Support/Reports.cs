@@ -1,5 +1,7 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
+using Vmspec.Plans.Hosts;
 using Vmspec.Runtime.AsyncPf.Guests;
 using Vmspec.Runtime.Devices;
 using Vmspec.Runtime.Memory;
@@ -46,7 +48,11 @@ internal static class TestPlans
     public static VmPlan Plan(string name, GuestPlan guest, ulong memory = 0x40_0000, bool enforce = false, CpuidPlan? cpuid = null,
         AsyncPfPlan? asyncPf = null, Expectations? hardware = null, Expectations? pvm = null, ulong timeoutMs = 5_000) =>
         new(name, new SpecInfo(name, "", []), [], new MachinePlan(memory, 1, enforce), cpuid ?? CpuidPlan.HostOffers, guest, asyncPf,
-            new FlavourExpectations(hardware ?? Expectations.Unchecked, pvm ?? Expectations.Unchecked), timeoutMs);
+            Expect(hardware, pvm), timeoutMs);
+
+    /// <summary><paramref name="hardware"/> as the common expectations, <paramref name="pvm"/> as a kvm_pvm override.</summary>
+    public static CaseExpectations Expect(Expectations? hardware, Expectations? pvm) =>
+        new(hardware ?? Expectations.Unchecked, pvm is null ? [] : [new HostExpectations(new HostCondition(KvmFlavour.KvmPvm, null), pvm)]);
 
     public static TestGuestPlan Guest(TestProgram program, params MsrAccess[] accesses) => new(program, accesses);
 

@@ -75,16 +75,37 @@ public class MsrProtocolChecksTests
     }
 
     [Fact]
-    public void Host_view_uses_the_guests_last_read_and_skips_gated_MSRs()
+    public void Host_view_uses_the_guests_last_read()
     {
         var events = Observed(0, 0, 0x6009, wakeup: true);
         Verify(EnableThenRead, Open, events, out var oracle);
         var view = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Open,
-            msr => msr == KvmPvMsrs.AsyncPfEn ? 0x6009UL : 0x12);
+            msr => msr == KvmPvMsrs.AsyncPfEn ? 0x6009UL : 0x12, null, "");
         Assert.Equal(Outcome.Passed, view[0].Status);
         Assert.Equal("0x6009 (the guest's last read)", view[0].Expected);
         Assert.Equal(Outcome.Failed, view[1].Status); // INT never written: the oracle holds 0, KVM said 0x12
-        var gated = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Cleared, _ => 0);
-        Assert.All(gated, c => Assert.Equal(Outcome.Skipped, c.Status));
+    }
+
+    public static TheoryData<GatedMsrHostRead?, bool, Outcome> GatedReads => new()
+    {
+        { null, true, Outcome.Skipped },
+        { GatedMsrHostRead.Refused, true, Outcome.Passed },
+        { GatedMsrHostRead.Refused, false, Outcome.Failed },
+        { GatedMsrHostRead.ReadsZero, false, Outcome.Passed },
+        { GatedMsrHostRead.ReadsZero, true, Outcome.Failed },
+    };
+
+    [Theory]
+    [MemberData(nameof(GatedReads))]
+    public void A_gated_MSR_is_judged_by_what_the_spec_states_for_this_host_kernel(GatedMsrHostRead? stated, bool refused, Outcome outcome)
+    {
+        var events = Observed(0, 0, 0x6009, wakeup: true);
+        Verify(EnableThenRead, Cleared, events, out var oracle);
+        var gated = MsrProtocolChecks.HostView(EnableThenRead, GuestObservations.Parse(events), oracle, Cleared,
+            _ => refused ? throw new Runtime.Kvm.KvmException("KVM_GET_MSRS", "read 0 of 1 MSRs") : 0UL, stated, "when kernel >=6.12");
+        Assert.Equal(2, gated.Count);
+        Assert.All(gated, c => Assert.Equal(outcome, c.Status));
+        if (stated is { } read)
+            Assert.All(gated, c => Assert.EndsWith("; spec, when kernel >=6.12)", c.Expected));
     }
 }

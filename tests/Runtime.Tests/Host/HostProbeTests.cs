@@ -14,7 +14,9 @@ public sealed class HostProbeTests : IDisposable
     private HostPaths FakeHost(params string[] modules)
     {
         foreach (string m in modules) Directory.CreateDirectory(Path.Combine(_root.Path, "sys/module", m));
-        return new HostPaths(Path.Combine(_root.Path, "dev/kvm"), Path.Combine(_root.Path, "sys/module"), Path.Combine(_root.Path, "kmsg"));
+        File.WriteAllText(Path.Combine(_root.Path, "osrelease"), "6.12.117+deb12-amd64\n");
+        return new HostPaths(Path.Combine(_root.Path, "dev/kvm"), Path.Combine(_root.Path, "sys/module"), Path.Combine(_root.Path, "kmsg"),
+            Path.Combine(_root.Path, "osrelease"));
     }
 
     [Fact]
@@ -28,6 +30,7 @@ public sealed class HostProbeTests : IDisposable
         Assert.Contains("kvm_pvm is loaded", report.Reason);
         Assert.EndsWith("did not create it", report.Reason); // no readable kernel log in the fake tree
         Assert.Empty(report.Capabilities);
+        Assert.Equal("6.12.117+deb12-amd64", report.KernelRelease);
     }
 
     [Fact]
@@ -91,12 +94,12 @@ public sealed class HostProbeTests : IDisposable
     public void JSON_has_the_documented_keys_in_a_fixed_order_and_is_deterministic()
     {
         var report = new HostReport(true, "/dev/kvm is usable", KvmFlavour.KvmPvm, ["kvm_pvm"], 12,
-            [KeyValuePair.Create("ASYNC_PF", 1), KeyValuePair.Create("ASYNC_PF_INT", 1)], 0x4010, ["async-pf", "async-pf-int"]);
+            [KeyValuePair.Create("ASYNC_PF", 1), KeyValuePair.Create("ASYNC_PF_INT", 1)], 0x4010, ["async-pf", "async-pf-int"], "6.18.44-fc-v1045");
 
         byte[] json = HostReportWriter.ToJson(report);
         using var doc = JsonDocument.Parse(json);
 
-        Assert.Equal(["available", "reason", "flavour", "apiVersion", "capabilities", "kvmFeatures"],
+        Assert.Equal(["available", "reason", "flavour", "kernelRelease", "apiVersion", "capabilities", "kvmFeatures"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("kvm_pvm", doc.RootElement.GetProperty("flavour").GetString());
         Assert.Equal(12, doc.RootElement.GetProperty("apiVersion").GetInt32());

@@ -1,5 +1,7 @@
+using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.Plans;
+using Vmspec.Plans.Hosts;
 using Vmspec.SpecCompiler.Plan;
 using Vmspec.SpecCompiler.Tests.Support;
 
@@ -30,26 +32,25 @@ public sealed class LinuxExpectationTests
     {
         var compiled = Assert.Single(Specs.Compile(Linux).Cases);
 
-        foreach (var expectations in new[] { compiled.Plan.Expect.Hardware, compiled.Plan.Expect.KvmPvm })
-        {
-            Assert.Equal(ApfDataAbi.Legacy68, expectations.KernelAbi);
-            Assert.True(expectations.GuestEnablesAsyncPf);
-        }
+        Assert.Equal(ApfDataAbi.Legacy68, compiled.Plan.Expect.Common.KernelAbi);
+        Assert.True(compiled.Plan.Expect.Common.GuestEnablesAsyncPf);
+        Assert.Empty(compiled.Plan.Expect.When);
         Assert.Null(Assert.IsType<LinuxGuestPlan>(compiled.Plan.Guest).Initramfs);
         Assert.Contains("\"kernelAbi\": \"legacy-68\"", System.Text.Encoding.UTF8.GetString(compiled.CanonicalJson));
-        Assert.Equal(compiled.Plan.Expect, PlanReader.Read(compiled.CanonicalJson).Expect);
+        Assert.Equal(compiled.Plan.Expect.Common, PlanReader.Read(compiled.CanonicalJson).Expect.Common);
     }
 
     [Fact]
     public void A_flavour_can_override_guest_enables_async_pf()
     {
-        var text = Linux + "\n  flavours:\n    kvm_pvm: { guestEnablesAsyncPf: false }\n";
+        var text = Linux + "\n  when:\n    - { flavour: kvm_pvm, guestEnablesAsyncPf: false }\n";
 
         var plan = Assert.Single(Specs.Compile(text).Cases).Plan;
 
-        Assert.True(plan.Expect.Hardware.GuestEnablesAsyncPf);
-        Assert.False(plan.Expect.KvmPvm.GuestEnablesAsyncPf);
-        Assert.Equal(ApfDataAbi.Legacy68, plan.Expect.KvmPvm.KernelAbi);
+        Assert.True(plan.Expect.For(new HostIdentity(KvmFlavour.KvmAmd, "6.1.0-56-amd64")).GuestEnablesAsyncPf);
+        var pvm = plan.Expect.For(new HostIdentity(KvmFlavour.KvmPvm, "6.18.44"));
+        Assert.False(pvm.GuestEnablesAsyncPf);
+        Assert.Equal(ApfDataAbi.Legacy68, pvm.KernelAbi);
     }
 
     [Fact]
@@ -57,8 +58,8 @@ public sealed class LinuxExpectationTests
     {
         var plan = Assert.Single(Specs.Compile(Linux.Split("expect:")[0]).Cases).Plan;
 
-        Assert.Null(plan.Expect.Hardware.KernelAbi);
-        Assert.Null(plan.Expect.KvmPvm.GuestEnablesAsyncPf);
+        Assert.Null(plan.Expect.Common.KernelAbi);
+        Assert.Null(plan.Expect.Common.GuestEnablesAsyncPf);
     }
 
     [Fact]
@@ -71,12 +72,12 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Guest_enables_async_pf_on_a_test_guest_is_an_error_also_in_a_flavour()
+    public void Guest_enables_async_pf_on_a_test_guest_is_an_error_also_in_a_when_entry()
     {
-        var result = Specs.Compile(Specs.Minimal + "\nexpect:\n  guestEnablesAsyncPf: true\n  flavours:\n    hardware: { guestEnablesAsyncPf: true }\n");
+        var result = Specs.Compile(Specs.Minimal + "\nexpect:\n  guestEnablesAsyncPf: true\n  when:\n    - { flavour: kvm_amd, guestEnablesAsyncPf: true }\n");
 
         Assert.Equal(
-            [(11, 24, "expect.guestEnablesAsyncPf"), (13, 38, "expect.flavours.hardware.guestEnablesAsyncPf")],
+            [(11, 24, "expect.guestEnablesAsyncPf"), (13, 48, "expect.when[0].guestEnablesAsyncPf")],
             result.Diagnostics.Select(d => (d.Location.Line, d.Location.Column, d.FieldPath)));
     }
 
@@ -90,12 +91,12 @@ public sealed class LinuxExpectationTests
     }
 
     [Fact]
-    public void Kernel_ABI_cannot_differ_per_flavour()
+    public void Kernel_ABI_cannot_differ_per_host()
     {
-        var result = Specs.Compile(Linux + "\n  flavours:\n    kvm_pvm: { kernelAbi: fixed-64 }\n");
+        var result = Specs.Compile(Linux + "\n  when:\n    - { flavour: kvm_pvm, kernelAbi: fixed-64 }\n");
 
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.StartsWith("spec.yaml:16:16: error: expect.flavours.kvm_pvm.kernelAbi: unknown key", diagnostic.ToString());
+        Assert.StartsWith("spec.yaml:16:27: error: expect.when[0].kernelAbi: unknown key", diagnostic.ToString());
     }
 
     [Fact]

@@ -14,9 +14,12 @@ public sealed record CaseExpectations(Expectations Common, IReadOnlyList<HostExp
     public Expectations For(HostIdentity host) =>
         When.Where(w => w.Condition.Matches(host)).Aggregate(Common, (resolved, w) => resolved.OverriddenBy(w.Overrides));
 
-    /// <summary>The <c>when</c> conditions that apply to <paramref name="host"/>, e.g. <c>when flavour kvm_pvm</c>; empty when none does.</summary>
-    public string Applied(HostIdentity host) =>
-        string.Join("; ", When.Where(w => w.Condition.Matches(host)).Select(w => $"when {w.Condition}"));
+    /// <summary>
+    /// Where the value of <paramref name="field"/> for <paramref name="host"/> comes from: the last matching <c>when</c>
+    /// entry that sets it, as <c>when flavour kvm_pvm</c>; empty when the common value stands.
+    /// </summary>
+    public string SourceOf(HostIdentity host, Func<Expectations, object?> field) =>
+        When.LastOrDefault(w => w.Condition.Matches(host) && field(w.Overrides) is not null) is { } source ? $"when {source.Condition}" : "";
 }
 
 /// <summary>One <c>expect.when</c> entry: the fields it sets replace the common ones where <see cref="Condition"/> matches.</summary>

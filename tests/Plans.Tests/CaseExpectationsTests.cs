@@ -37,11 +37,12 @@ public sealed class CaseExpectationsTests
     }
 
     [Fact]
-    public void Applied_names_the_conditions_that_matched_in_order()
+    public void The_source_of_a_value_is_the_last_matching_entry_that_sets_it()
     {
-        Assert.Equal("when kernel <6.12.75", Keyed.Applied(Amd61));
-        Assert.Equal("when kernel >=6.12.75; when flavour kvm_pvm", Keyed.Applied(Pvm618));
-        Assert.Equal("", CaseExpectations.Unchecked.Applied(Amd61));
+        Assert.Equal("when kernel <6.12.75", Keyed.SourceOf(Amd61, e => e.HostReadOfGatedMsr));
+        Assert.Equal("when flavour kvm_pvm", Keyed.SourceOf(Pvm618, e => e.Events.PageNotPresent));
+        Assert.Equal("", Keyed.SourceOf(Pvm618, e => e.Events.PageReady)); // the common value stands
+        Assert.Equal("", Keyed.SourceOf(Amd612, e => e.Events.PageNotPresent));
     }
 
     [Fact]

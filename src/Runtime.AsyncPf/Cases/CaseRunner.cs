@@ -68,7 +68,7 @@ public static class CaseRunner
         }
         var counts = program.SpeaksAsyncPf ? observed.Counts : AsyncPfCounts.None;
         var pairing = TokenPairing.Analyze(observed.NotPresents, observed.Interrupts);
-        checks.AddRange(ExpectationChecks.Compare(plan.Expect.For(identity), plan.Expect.Applied(identity), counts, pairing, observed.Interrupts, canaryIntact));
+        checks.AddRange(ExpectationChecks.Compare(plan.Expect, identity, counts, pairing, observed.Interrupts, canaryIntact));
         return Finish(plan, program, checks, counts, clock) with { Events = program.Traced ? CaseEvents.Collect(run, record) : [] };
     }
 

@@ -26,7 +26,7 @@ public sealed class MsrProtocolProgram() : GeneratedProgram(TestProgram.MsrProto
         var accesses = Accesses(run.Plan);
         var checks = new List<Check>(MsrProtocolChecks.Verify(accesses, run.Host, run.Run, run.Observed, out var oracle));
         checks.AddRange(MsrProtocolChecks.HostView(accesses, run.Observed, oracle, run.Host, msr => run.Vm.GetMsrs(msr)[0],
-            run.Expected.HostReadOfGatedMsr, run.Plan.Expect.Applied(run.Identity)));
+            run.Expected.HostReadOfGatedMsr, run.Plan.Expect.SourceOf(run.Identity, e => e.HostReadOfGatedMsr)));
         return checks;
     }
 

@@ -16,7 +16,7 @@ public sealed class CheckedInSpecsTests
         var result = SpecCompilation.CompileDirectory(TestRepository.Specs);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
-        Assert.Equal(71, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + linux 2
+        Assert.Equal(76, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + findings 5 + linux 2
         Assert.Equal(result.Cases.Count, result.Cases.Select(c => c.Name).Distinct().Count());
     }
 
@@ -24,6 +24,7 @@ public sealed class CheckedInSpecsTests
     [InlineData("minimal.yaml", 1)]
     [InlineData("asyncpf/enable-protocol.yaml", 63)]
     [InlineData("asyncpf/faults.yaml", 5)]
+    [InlineData("asyncpf/findings/ack-any-value.yaml", 1)]
     [InlineData("linux/debian-6.1-cloud.yaml", 1)]
     [InlineData("linux/debian-6.12-cloud.yaml", 1)]
     public void Each_spec_expands_to_its_designed_case_count(string spec, int cases)
@@ -145,6 +146,7 @@ public sealed class CheckedInSpecsTests
         var carried = image.Plan.SpecFiles.Select(f => f.Path).ToList();
         Assert.Contains("specs/minimal.yaml", carried);
         Assert.Contains("specs/asyncpf/faults.yaml", carried);
+        Assert.Contains("specs/asyncpf/findings/host-read-of-gated-msrs.yaml", carried);
         Assert.Contains("specs/base/asyncpf.yaml", carried);
         Assert.Contains("specs/schema/vmspec-v1.schema.json", carried);
         Assert.DoesNotContain(carried, f => f.StartsWith("specs/linux/", StringComparison.Ordinal));

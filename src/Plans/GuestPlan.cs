@@ -31,12 +31,21 @@ public enum MsrOp { Write, Read }
 /// <summary>Oracle: the runtime's protocol oracle decides whether the access must #GP.</summary>
 public enum AccessExpectation { Oracle, Accept, Gp }
 
-/// <summary>One RDMSR or WRMSR with its value resolved (writes always carry one; reads never do) and how it is judged.</summary>
-public sealed record MsrAccess(uint Msr, MsrOp Op, ulong? Value, AccessExpectation Expect = AccessExpectation.Oracle, ulong? ReadBack = null)
+/// <summary>
+/// One RDMSR or WRMSR with its value resolved (writes always carry one; reads never do) and how it is judged.
+/// <paramref name="Wait"/>: after the access the guest turns interrupts on and spins (bounded) until a page-ready
+/// arrives; <paramref name="ExpectPageReady"/> is the spec's word on whether one does (null: the oracle decides).
+/// </summary>
+public sealed record MsrAccess(uint Msr, MsrOp Op, ulong? Value, AccessExpectation Expect = AccessExpectation.Oracle, ulong? ReadBack = null,
+    bool Wait = false, bool? ExpectPageReady = null)
 {
     public static MsrAccess Read(uint msr) => new(msr, MsrOp.Read, null);
 
-    public static MsrAccess Write(uint msr, ulong value) => new(msr, MsrOp.Write, value);
+    public static MsrAccess Write(uint msr, ulong value) => new(msr, MsrOp.Write, value, Wait: WaitsByDefault(msr, MsrOp.Write, value));
+
+    /// <summary>A write of MSR_KVM_ASYNC_PF_EN with the ENABLED bit waits unless told otherwise; nothing else does.</summary>
+    public static bool WaitsByDefault(uint msr, MsrOp op, ulong? value) =>
+        msr == KvmPvMsrs.AsyncPfEn && op == MsrOp.Write && (AsyncPfEn.Flags(value ?? 0) & AsyncPfEnFlags.Enabled) != 0;
 
     /// <summary><c>rdmsr MSR_KVM_ASYNC_PF_EN</c> or <c>wrmsr MSR_KVM_ASYNC_PF_EN 0x...</c>: the name of its checks.</summary>
     public override string ToString() => Op == MsrOp.Read

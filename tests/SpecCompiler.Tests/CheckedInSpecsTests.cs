@@ -16,7 +16,7 @@ public sealed class CheckedInSpecsTests
         var result = SpecCompilation.CompileDirectory(TestRepository.Specs);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
-        Assert.Equal(76, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + findings 5 + linux 2
+        Assert.Equal(86, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + page-ready queue 10 + findings 5 + linux 2
         Assert.Equal(result.Cases.Count, result.Cases.Select(c => c.Name).Distinct().Count());
     }
 
@@ -24,6 +24,11 @@ public sealed class CheckedInSpecsTests
     [InlineData("minimal.yaml", 1)]
     [InlineData("asyncpf/enable-protocol.yaml", 63)]
     [InlineData("asyncpf/faults.yaml", 5)]
+    [InlineData("asyncpf/ready-vector.yaml", 4)]
+    [InlineData("asyncpf/disable-drops.yaml", 2)]
+    [InlineData("asyncpf/wakeup-all-queue.yaml", 2)]
+    [InlineData("asyncpf/ack-bits.yaml", 1)]
+    [InlineData("asyncpf/int-reserved.yaml", 1)]
     [InlineData("asyncpf/findings/ack-any-value.yaml", 1)]
     [InlineData("linux/debian-6.1-cloud.yaml", 1)]
     [InlineData("linux/debian-6.12-cloud.yaml", 1)]

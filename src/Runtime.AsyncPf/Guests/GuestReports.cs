@@ -9,10 +9,12 @@ public static class GuestReports
     public const uint AccessFault = 0x11;
     /// <summary>The value a RDMSR returned.</summary>
     public const uint AccessValue = 0x12;
-    /// <summary>Loop iterations spent waiting for the wakeup-all after an accepted EN write (the bound when none came).</summary>
+    /// <summary>Loop iterations a wait spent until a page-ready arrived (the bound when none came): a figure, never judged.</summary>
     public const uint WakeupWait = 0x13;
+    /// <summary>At the end (msr-protocol): the token at offset 4 of the data area of the last accepted enabling write, if any.</summary>
+    public const uint SlotToken = 0x14;
 
-    /// <summary>An interrupt on vector 32-255: token at offset 4 (bits 31:0, 0 = slot was empty) | vector &lt;&lt; 32.</summary>
+    /// <summary>An interrupt on vector 16-255: token at offset 4 (bits 31:0, 0 = slot was empty) | vector &lt;&lt; 32.</summary>
     public const uint Interrupt = 0x20;
 
     /// <summary>'page not present' #PF: CR2.</summary>

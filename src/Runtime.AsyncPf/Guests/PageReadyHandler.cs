@@ -5,14 +5,17 @@ using static Iced.Intel.AssemblerRegisters;
 namespace Vmspec.Runtime.AsyncPf.Guests;
 
 /// <summary>
-/// The guest's 'page ready' handling, installed on every vector 32-255 so that an interrupt on a vector other
+/// The guest's 'page ready' handling, installed on every vector 16-255 so that an interrupt on a vector other
 /// than the configured one is reported rather than lost: read the token at offset 4 of the data area; if it is
 /// set, zero it, EOI, WRMSR MSR_KVM_ASYNC_PF_ACK = 1 and count (the order msr.rst:238-241 asks for); report
 /// token and vector. An interrupt that finds the slot empty is only reported and EOIed.
+/// From 16, not 32: the LAPIC injects any vector whose priority class exceeds the PPR, so a page-ready vector of
+/// 16-31 arrives as an interrupt through those IDT entries (rule ready-vector-class); these guests raise none of
+/// the exceptions 16-31 (#MF, #AC, #MC, #XM, #VE, #CP, ...), so the entries are free. Vectors 0-15 never arrive.
 /// </summary>
 internal static class PageReadyHandler
 {
-    public const int FirstVector = 32;
+    public const int FirstVector = 16;
 
     public static void Install(GuestProgramBuilder guest, GuestVariables variables)
     {

@@ -2,12 +2,14 @@ namespace Vmspec.Runtime.AsyncPf.Oracle;
 
 /// <summary>
 /// The host's async #PF rules. Line numbers are those of Linux v6.12.117 (arch/x86/kvm/x86.c unless
-/// named); mainline (~6.18) differs only in how host-initiated access to a gated MSR fails, which
+/// named; read in Debian's linux-source-6.12 6.12.117-1~deb12u1); mainline (~6.18) differs only in how host-initiated access to a gated MSR fails, which
 /// the oracle does not predict.
 /// </summary>
 public static class HostRules
 {
     private const string X86 = "arch/x86/kvm/x86.c";
+    private const string Lapic = "arch/x86/kvm/lapic.c";
+    private const string AsyncPf = "virt/kvm/async_pf.c";
 
     public static readonly HostRule EnforcementOffAllowsAll = new("pv-enforce-off",
         "without KVM_CAP_ENFORCE_PV_FEATURE_CPUID every PV MSR is accessible whatever CPUID says",
@@ -54,8 +56,40 @@ public static class HostRules
         $"{X86}:3159-3161; virt/kvm/kvm_main.c:3503-3508; msr.rst:195-196");
 
     public static readonly HostRule EnQueuesWakeupAll = new("en-wakeup-all",
-        "every successful enabling write queues a 'wakeup all' page-ready with token 0xffffffff",
-        $"{X86}:3166-3168, {X86}:12698-12699; virt/kvm/async_pf.c:216-241");
+        "a successful enabling write queues a 'wakeup all' page-ready with token 0xffffffff and asks for a rescan before the next VM entry",
+        $"{X86}:3166, {X86}:12698-12699, {X86}:12715-12717; {AsyncPf}:216-241");
+
+    public static readonly HostRule WakeupAllOnlyOnEmptyQueue = new("wakeup-all-single",
+        "an enabling write queues no 'wakeup all' while the done list is not empty, i.e. while an earlier one still waits for the slot",
+        $"{AsyncPf}:221-222");
+
+    public static readonly HostRule DisableDropsQueue = new("en-disable-drops",
+        "a write that leaves async #PF disabled drops every page-ready still queued; one already written to offset 4 and set in the IRR stays and is injected",
+        $"{X86}:3153-3157; {AsyncPf}:120-151; msr.rst:252-253");
+
+    public static readonly HostRule PageReadyWaitsForFreeSlot = new("ready-slot-free",
+        "a queued page-ready is dequeued (token written, vector raised) only while the token at offset 4 is 0; otherwise it stays queued",
+        $"{X86}:12603-12613, {X86}:12722-12728; {AsyncPf}:157-158");
+
+    public static readonly HostRule QueueRescans = new("ready-rescan",
+        "the queue is rescanned only by a write of MSR_KVM_ASYNC_PF_ACK with bit 0 set and on KVM_REQ_APF_READY, handled before the next VM entry "
+        + "and raised by a wakeup-all queued on an empty done list (or by enabling the LAPIC or paging, which these guests do before any access)",
+        $"{X86}:3590-3593, {X86}:10446-10447; {AsyncPf}:153-173, {AsyncPf}:236-237; {Lapic}:513-517, {Lapic}:2657-2658; arch/x86/kvm/regs.c:252-253");
+
+    public static readonly HostRule VectorBelowSixteenNeverInjected = new("ready-vector-class",
+        "the page-ready vector is set in the IRR whatever its value, but the LAPIC injects a vector only when its priority class (bits 7:4) exceeds the PPR (0 here): "
+        + "vectors 0-15 stay in the IRR and the token stays at offset 4 (msr.rst says vector 0 'can get injected'; it cannot), vectors 16-255 are injected",
+        $"{X86}:12704-12708; {Lapic}:1330-1355, {Lapic}:956-966, {Lapic}:968-988; msr.rst:243-245");
+
+    public static readonly HostRule InjectedOnceInterruptsOn = new("ready-injected",
+        "a vector in the IRR above the PPR is injected on the first VM entry where the guest can take it (IF=1 past STI's shadow, or after IRET): "
+        + "raising it requests KVM_REQ_EVENT, and every entry with that request injects it or opens an interrupt window that exits as soon as IF=1 "
+        + "(on kvm_pvm, whose emulator runs CPL0 code, the entry comes at the end of the emulator's run of instructions)",
+        $"arch/x86/kvm/svm/svm.c:3830-3834, arch/x86/kvm/svm/svm.c:3333-3335; {X86}:10463-10476, {X86}:10010-10025");
+
+    public static readonly HostRule X2ApicIrrRead = new("x2apic-irr",
+        "in x2APIC mode RDMSR 0x820+n returns bits 32n+31:32n of the IRR as KVM holds it, vectors 0-15 included",
+        $"{Lapic}:3378-3386, {Lapic}:3333-3347, {Lapic}:1646");
 
     public static readonly HostRule IntReservedBits = new("int-reserved",
         "a write to MSR_KVM_ASYNC_PF_INT with any of bits 63:8 set is refused (#GP)",

@@ -42,9 +42,13 @@ public static class AsyncPfChecks
         var checks = new List<Check> { RunCheck(input.Run) };
         var oracle = new EnableProtocolOracle(input.Host);
         if (setup.Vector is { } vector)
-            checks.Add(SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, vector), observed.SetupIntFault));
-        checks.Add(SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, setup.EnValue), observed.SetupEnFault));
-        checks.AddRange(WakeupChecks(oracle.WakeupAllQueued, observed));
+            checks.Add(SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfInt, vector), observed.SetupIntFault).Check);
+        var enable = SetupCheck(oracle, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, setup.EnValue), observed.SetupEnFault);
+        checks.Add(enable.Check);
+        // The guest waits after an accepted non-zero EN write (AsyncPfGuest), before it touches a page.
+        if (setup.EnValue != 0 && !enable.Prediction.GeneralProtection)
+            oracle.Wait();
+        checks.AddRange(WakeupChecks(oracle.WakeupAllsTaken, observed));
 
         var (delivered, rules) = ExpectDelivery(setup, input.Flavour, input.Host);
         string label = KvmFlavours.Name(input.Flavour);
@@ -85,18 +89,19 @@ public static class AsyncPfChecks
     internal static Check RunCheck(RunResult run) =>
         new("run: guest reached Done", run.Succeeded ? Outcome.Passed : Outcome.Failed, "Completed", run.Succeeded ? "Completed" : run.Format());
 
-    private static Check SetupCheck(EnableProtocolOracle oracle, MsrAccess access, ulong? fault)
+    private static (Check Check, MsrPrediction Prediction) SetupCheck(EnableProtocolOracle oracle, MsrAccess access, ulong? fault)
     {
         var prediction = oracle.Predict(access);
         string observed = fault is { } f ? new ObservedAccess(0, f, null).Outcome : "not reported";
-        return new Check($"setup: {access}", observed == prediction.Outcome ? Outcome.Passed : Outcome.Failed,
-            $"{prediction.Outcome} [{string.Join(", ", prediction.Because.Select(r => r.Id))}]", observed);
+        return (new Check($"setup: {access}", observed == prediction.Outcome ? Outcome.Passed : Outcome.Failed,
+            $"{prediction.Outcome} [{string.Join(", ", prediction.Because.Select(r => r.Id))}]", observed), prediction);
     }
 
-    internal static IEnumerable<Check> WakeupChecks(int queued, GuestObservations observed)
+    /// <param name="taken">The wakeup-alls the oracle says the guest's handler consumes.</param>
+    internal static IEnumerable<Check> WakeupChecks(int taken, GuestObservations observed)
     {
-        yield return Check.Compare("wakeup-all: count (oracle)", queued, observed.Counts.WakeupAll);
-        if (queued == 0)
+        yield return Check.Compare("wakeup-all: count (oracle)", taken, observed.Counts.WakeupAll);
+        if (taken == 0)
             yield break;
         var first = observed.Interrupts.FirstOrDefault(i => i.Token != 0);
         yield return Check.Compare("wakeup-all: token of the first page-ready", $"0x{KvmVcpuPvApfData.WakeupAllToken:x}",

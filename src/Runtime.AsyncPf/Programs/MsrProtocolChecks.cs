@@ -5,8 +5,9 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 
 /// <summary>
 /// The host side of the <c>msr-protocol</c> guest: each access against the oracle (or the spec's explicit
-/// expectation), the wakeup-alls the accepted writes queued, and KVM's own view of EN/INT after the run. A
-/// mismatch's observed text names MSR, value, CPUID bits, enforcement and both outcomes, so it stands alone.
+/// expectation), each wait's page-ready, the interrupts and wakeup-alls of the whole run, the token left in the slot,
+/// and KVM's own view of EN/INT after the run. A mismatch's observed text names MSR, value, CPUID bits, enforcement
+/// and both outcomes, so it stands alone.
 /// </summary>
 public static class MsrProtocolChecks
 {
@@ -17,6 +18,8 @@ public static class MsrProtocolChecks
         oracle = new EnableProtocolOracle(host);
         var checks = new List<Check> { AsyncPfChecks.RunCheck(run) };
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var interrupts = new List<PredictedInterrupt>();
+        var rules = new List<HostRule>();
         for (int i = 0; i < accesses.Count; i++)
         {
             var access = accesses[i];
@@ -25,14 +28,60 @@ public static class MsrProtocolChecks
             int seen = names[name] = names.GetValueOrDefault(name) + 1;
             if (seen > 1)
                 name += $" (#{seen})";
-            checks.Add(AccessCheck(name, access, prediction, observed.Accesses.FirstOrDefault(a => a.Index == i), host));
+            var reported = observed.Accesses.FirstOrDefault(a => a.Index == i);
+            checks.Add(AccessCheck(name, access, prediction, reported, host));
+            if (!access.Wait)
+                continue;
+            var wait = oracle.Wait();
+            interrupts.AddRange(wait.Interrupts);
+            rules.AddRange(wait.Because);
+            checks.Add(WaitCheck(name, access, wait, reported));
         }
-        checks.AddRange(AsyncPfChecks.WakeupChecks(oracle.WakeupAllQueued, observed));
+        checks.AddRange(AsyncPfChecks.WakeupChecks(oracle.WakeupAllsTaken, observed));
+        var distinct = rules.Distinct().ToArray();
+        checks.Add(InterruptsCheck(interrupts, observed.Interrupts, distinct));
+        checks.Add(SlotCheck(oracle.SlotToken, observed.SlotToken, distinct));
         var otherTokens = observed.Interrupts.Where(i => i.Token != 0 && !i.IsWakeupAll).ToArray();
         checks.Add(new Check("page-ready tokens are all 0xffffffff (nothing faults here)", otherTokens.Length == 0 ? Outcome.Passed : Outcome.Failed,
-            "only wakeup-all", otherTokens.Length == 0 ? "only wakeup-all" : string.Join(", ", otherTokens.Select(t => $"0x{t.Token:x} on 0x{t.Vector:x2}"))));
+            "only wakeup-all", otherTokens.Length == 0 ? "only wakeup-all" : string.Join(", ", otherTokens.AsEnumerable())));
         return checks;
     }
+
+    /// <summary>
+    /// Whether a page-ready (an interrupt whose handler found a token) arrived while the guest waited after the access:
+    /// the spec's <see cref="MsrAccess.ExpectPageReady"/>, else the oracle. The iterations are a figure.
+    /// </summary>
+    internal static Check WaitCheck(string name, MsrAccess access, WaitPrediction wait, ObservedAccess? observed)
+    {
+        bool expect = access.ExpectPageReady ?? wait.PageReady;
+        string because = $"[{string.Join(", ", wait.Because.Select(rule => rule.Id))}]";
+        string expected = access.ExpectPageReady is null
+            ? $"{PageReady(expect)} {because}"
+            : $"{PageReady(expect)} (spec; oracle: {PageReady(wait.PageReady)} {because})";
+        if (observed?.WaitIterations is not { } iterations)
+            return new Check($"{name}: wait", Outcome.Failed, expected, "the wait was not reported") { Rules = wait.Because };
+        var taken = observed.WaitInterrupts ?? [];
+        string seen = taken.Count == 0 ? PageReady(observed.PageReadyArrived)
+            : $"{PageReady(observed.PageReadyArrived)}: {string.Join(", ", taken)}";
+        return new Check($"{name}: wait", observed.PageReadyArrived == expect ? Outcome.Passed : Outcome.Failed, expected, seen,
+            $"{iterations} iteration(s)") { Rules = wait.Because };
+    }
+
+    /// <summary>Every interrupt of the run in order, token and vector, as the oracle's waits predict them.</summary>
+    internal static Check InterruptsCheck(IReadOnlyList<PredictedInterrupt> predicted, IReadOnlyList<ObservedInterrupt> observed,
+        IReadOnlyList<HostRule> rules)
+    {
+        string expected = predicted.Count == 0 ? "none" : string.Join(", ", predicted);
+        string seen = observed.Count == 0 ? "none" : string.Join(", ", observed);
+        return new Check("interrupts (oracle)", expected == seen ? Outcome.Passed : Outcome.Failed, expected, seen) { Rules = rules };
+    }
+
+    /// <summary>The token left at offset 4 of the guest's data area at the end; none when the guest recorded no area.</summary>
+    internal static Check SlotCheck(uint? predicted, ulong? observed, IReadOnlyList<HostRule> rules) =>
+        new("slot: token at offset 4 at the end (oracle)", predicted == observed ? Outcome.Passed : Outcome.Failed,
+            predicted is { } p ? $"0x{p:x}" : "no data area", observed is { } o ? $"0x{o:x}" : "no data area") { Rules = rules };
+
+    private static string PageReady(bool arrives) => arrives ? "a page-ready" : "no page-ready";
 
     internal static Check AccessCheck(string name, MsrAccess access, MsrPrediction prediction, ObservedAccess? observed, OracleHost host)
     {

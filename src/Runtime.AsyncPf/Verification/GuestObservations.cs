@@ -3,9 +3,16 @@ using Vmspec.Runtime.Devices;
 
 namespace Vmspec.Runtime.AsyncPf.Verification;
 
-/// <summary>One MSR access as the guest reported it: R11 (0 or vector + 1) and, for reads, the value.</summary>
-public sealed record ObservedAccess(int Index, ulong Fault, ulong? Value)
+/// <summary>
+/// One MSR access as the guest reported it: R11 (0 or vector + 1) and, for reads, the value; when a wait followed, its
+/// iterations and the interrupts reported before its end (the guest takes interrupts only while it waits).
+/// </summary>
+public sealed record ObservedAccess(int Index, ulong Fault, ulong? Value, ulong? WaitIterations = null,
+    IReadOnlyList<ObservedInterrupt>? WaitInterrupts = null)
 {
+    /// <summary>An interrupt whose handler found a token arrived during the wait (what ends the guest's spin).</summary>
+    public bool PageReadyArrived => WaitInterrupts?.Any(i => i.Token != 0) ?? false;
+
     /// <summary><c>#GP</c>, <c>vector N</c>, <c>accepted</c> or the value read as <c>0x...</c>.</summary>
     public string Outcome => Fault switch
     {
@@ -15,12 +22,15 @@ public sealed record ObservedAccess(int Index, ulong Fault, ulong? Value)
     };
 }
 
-/// <summary>An interrupt the guest took on a vector 32-255, with the token it found at offset 4 (0: slot empty).</summary>
+/// <summary>An interrupt the guest took on a vector 16-255, with the token it found at offset 4 (0: slot empty).</summary>
 public sealed record ObservedInterrupt(uint Token, byte Vector)
 {
     public bool IsWakeupAll => Token == KvmVcpuPvApfData.WakeupAllToken;
 
     public bool IsPageReady => Token != 0 && !IsWakeupAll;
+
+    /// <summary><c>0xffffffff on 0xec</c>, as the oracle's predicted interrupts read.</summary>
+    public override string ToString() => $"0x{Token:x} on 0x{Vector:x2}";
 }
 
 /// <summary>
@@ -54,7 +64,8 @@ public sealed record GuestObservations(
     ulong? TouchesDone,
     ulong? StartTsc,
     ulong? EndTsc,
-    IReadOnlyList<ObservedRelease> Releases)
+    IReadOnlyList<ObservedRelease> Releases,
+    ulong? SlotToken)
 {
     public AsyncPfCounts Counts => new(NotPresents.Count, Interrupts.Count(i => i.IsPageReady), Interrupts.Count(i => i.IsWakeupAll));
 
@@ -66,7 +77,7 @@ public sealed record GuestObservations(
         var notPresents = new List<ObservedNotPresent>();
         var values = new List<ulong>();
         var releases = new List<ObservedRelease>();
-        ulong? genuine = null, setupInt = null, setupEn = null, acks = null, touches = null, startTsc = null, endTsc = null;
+        ulong? genuine = null, setupInt = null, setupEn = null, acks = null, touches = null, startTsc = null, endTsc = null, slot = null;
         foreach (var e in events)
         {
             if (e is GuestPageRelease release)
@@ -85,8 +96,18 @@ public sealed record GuestObservations(
                 case GuestReports.AccessIndex: accesses.Add(new ObservedAccess((int)value, 0, null)); break;
                 case GuestReports.AccessFault when accesses.Count > 0: accesses[^1] = accesses[^1] with { Fault = value }; break;
                 case GuestReports.AccessValue when accesses.Count > 0: accesses[^1] = accesses[^1] with { Value = value }; break;
-                case GuestReports.WakeupWait: waits.Add((int)value); break;
-                case GuestReports.Interrupt: interrupts.Add(new ObservedInterrupt((uint)value, (byte)(value >> 32))); break;
+                case GuestReports.WakeupWait:
+                    waits.Add((int)value);
+                    if (accesses.Count > 0)
+                        accesses[^1] = accesses[^1] with { WaitIterations = value, WaitInterrupts = accesses[^1].WaitInterrupts ?? [] };
+                    break;
+                case GuestReports.Interrupt:
+                    var interrupt = new ObservedInterrupt((uint)value, (byte)(value >> 32));
+                    interrupts.Add(interrupt);
+                    if (accesses.Count > 0)
+                        accesses[^1] = accesses[^1] with { WaitInterrupts = [.. accesses[^1].WaitInterrupts ?? [], interrupt] };
+                    break;
+                case GuestReports.SlotToken: slot = value; break;
                 case GuestReports.NotPresentCr2: notPresents.Add(new ObservedNotPresent(value, 0, 0, null, null)); break;
                 case GuestReports.NotPresentFlags when notPresents.Count > 0:
                     notPresents[^1] = notPresents[^1] with { Flags = (uint)value, ErrorCode = (uint)(value >> 32) }; break;
@@ -104,6 +125,6 @@ public sealed record GuestObservations(
                 case GuestReports.EndTsc: endTsc = value; break;
             }
         }
-        return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc, releases);
+        return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc, releases, slot);
     }
 }

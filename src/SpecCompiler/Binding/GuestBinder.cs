@@ -42,6 +42,8 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         var valueNode = Get(node, "value");
         var value = Integer(valueNode);
         var readBack = Integer(Get(node, "readBack"));
+        var waitNode = Get(node, "wait");
+        var expectPageReadyNode = Get(node, "expectPageReady");
         if (msr is null || op is null)
             return null;
 
@@ -49,6 +51,8 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
             error(valueNode, $"{path}.value", "a read takes no value; use readBack for the expected result");
         if (expect == AccessExpectation.Gp && readBack is not null)
             error(Get(node, "readBack")!, $"{path}.readBack", "an access expected to #GP returns no value to check");
+        else if (op == MsrOp.Write && readBack is not null)
+            error(Get(node, "readBack")!, $"{path}.readBack", "a write returns no value to check; add a read access after it with this readBack");
         if (op == MsrOp.Write && valueNode is null)
         {
             value = msr switch
@@ -73,7 +77,12 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
                     _ => $"missing required key 'value' for a write to MSR 0x{msr:x}",
                 });
         }
-        return new MsrAccess(msr.Value, op.Value, op == MsrOp.Write ? value : null, expect, readBack);
+        bool wait = Boolean(waitNode) ?? MsrAccess.WaitsByDefault(msr.Value, op.Value, value);
+        if (expectPageReadyNode is not null && !wait)
+            error(expectPageReadyNode, $"{path}.expectPageReady", waitNode is null
+                ? "only a waiting access expects a page-ready; this access does not wait by default, add wait: true"
+                : "only a waiting access expects a page-ready, and this one says wait: false");
+        return new MsrAccess(msr.Value, op.Value, op == MsrOp.Write ? value : null, expect, readBack, wait, Boolean(expectPageReadyNode));
     }
 
     private LinuxGuestPlan? BindLinux(YamlMapping linux)

@@ -80,7 +80,10 @@ internal static class SpecLanguage
         new("op", new EnumShape("access", ["write", "read"]), Required: true),
         new("value", U64 with { Description = "value to write; defaults: async-pf-en = asyncPf EN value, async-pf-int = asyncPf.vector, async-pf-ack = 1" }),
         new("expect", new EnumShape("expected outcome (default oracle: as the protocol oracle predicts)", ["accept", "gp", "oracle"])),
-        new("readBack", U64 with { Description = "value a read must return (for a write: read back after it)" }),
+        new("readBack", U64 with { Description = "value a read must return" }),
+        new("wait", new BooleanShape("after the access, turn interrupts on and spin (bounded) until a page-ready has arrived and the slot is empty again, then off "
+            + "(default: true for a write of async-pf-en with the enabled bit, else false)")),
+        new("expectPageReady", new BooleanShape("whether a page-ready arrives during this access's wait (default: as the protocol oracle predicts); needs wait")),
     ]);
 
     private static Field Program(TestProgram program) =>

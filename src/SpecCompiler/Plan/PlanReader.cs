@@ -68,7 +68,7 @@ public static class PlanReader
             {
                 var a = new JsonFields(entry.Item, entry.Path);
                 var access = new MsrAccess((uint)a.UInt("msr", uint.MaxValue), a.Enum("op", PlanNames.Ops), a.OptionalUInt("value"),
-                    a.Enum("expect", PlanNames.AccessExpectations), a.OptionalUInt("readBack"));
+                    a.Enum("expect", PlanNames.AccessExpectations), a.OptionalUInt("readBack"), a.Bool("wait"), a.OptionalBool("expectPageReady"));
                 a.NoOthers();
                 return access;
             }).ToArray()),

@@ -56,7 +56,9 @@ public static class PlanWriter
                 .Set("op", PlanNames.Of(a.Op))
                 .Set("value", a.Value)
                 .Set("expect", PlanNames.Of(a.Expect))
-                .Set("readBack", a.ReadBack)))),
+                .Set("readBack", a.ReadBack)
+                .Set("wait", a.Wait)
+                .Set("expectPageReady", a.ExpectPageReady)))),
         LinuxGuestPlan linux => new JsonObject()
             .Set("type", "linux")
             .Set("kernel", linux.Kernel switch

@@ -80,7 +80,7 @@ public class CaseRunnerOnKvmTests
     public void Reserved_enable_bits_general_protect(ulong value)
     {
         var result = Passes(Msr($"en-reserved[0x{value:x}]", false, CpuidPlan.HostOffers, MsrAccess.Write(KvmPvMsrs.AsyncPfEn, value), MsrAccess.Read(KvmPvMsrs.AsyncPfEn)));
-        Assert.Equal("#GP [en-reserved]", result.Checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal)).Expected);
+        Assert.Equal("#GP [en-reserved]", result.Checks.Single(c => c.Name == $"wrmsr MSR_KVM_ASYNC_PF_EN 0x{value:x}").Expected);
     }
 
     [Fact]

@@ -75,13 +75,16 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void Each_enabling_write_queues_a_wakeup_all()
+    public void An_enabling_write_queues_a_wakeup_all_that_the_next_wait_takes()
     {
         var oracle = Oracle();
         var enable = MsrAccess.Write(KvmPvMsrs.AsyncPfEn, AsyncPfEn.Value(DataGpa, Enabled | DeliveryAsInt));
+        Assert.True(oracle.Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)) is { GeneralProtection: false });
         Assert.True(oracle.Predict(enable).QueuesWakeupAll);
+        Assert.True(oracle.Wait().PageReady);
         Assert.True(oracle.Predict(enable).QueuesWakeupAll);
-        Assert.Equal(2, oracle.WakeupAllQueued);
+        Assert.True(oracle.Wait().PageReady);
+        Assert.Equal(2, oracle.WakeupAllsTaken);
         Assert.True(oracle.AsyncPfEnabled);
     }
 
@@ -93,7 +96,8 @@ public class EnableProtocolOracleTests
         var prediction = oracle.Predict(MsrAccess.Write(KvmPvMsrs.AsyncPfEn, outside));
         Assert.True(prediction.GeneralProtection);
         Assert.Contains(HostRules.EnDataMustBeWritableRam, prediction.Because);
-        Assert.Equal(0, oracle.WakeupAllQueued);
+        Assert.False(prediction.QueuesWakeupAll);
+        Assert.Empty(oracle.Wait().Interrupts);
         Assert.Equal(outside, oracle.Predict(MsrAccess.Read(KvmPvMsrs.AsyncPfEn)).ReadValue);
     }
 
@@ -128,8 +132,19 @@ public class EnableProtocolOracleTests
     }
 
     [Fact]
-    public void Other_MSRs_are_not_predicted() =>
+    public void Other_MSRs_are_not_predicted()
+    {
         Assert.Throws<ArgumentException>(() => Oracle().Predict(MsrAccess.Read(0x1b)));
+        Assert.Throws<ArgumentException>(() => Oracle().Predict(MsrAccess.Write(0x820, 0)));
+    }
+
+    [Fact]
+    public void Reads_of_the_x2APIC_IRR_are_predicted_from_the_page_ready_queue()
+    {
+        var prediction = Oracle().Predict(MsrAccess.Read(0x827));
+        Assert.Equal("0x0", prediction.Outcome);
+        Assert.Equal([HostRules.X2ApicIrrRead], prediction.Because);
+    }
 
     [Fact]
     public void Every_rule_cites_a_source() =>

@@ -46,8 +46,8 @@ public class GuestProgramTests
         Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
         Assert.Equal(Msr().Sha256, Msr().Sha256);
         Assert.Equal(MinimalGuest.Build(Layout).Sha256, MinimalGuest.Build(Layout).Sha256);
-        Assert.Equal("d0c6d71cda79f0abc91061d95eb2c59d5fbe7f5152f6aedc21adeeb551d9daf8", AsyncPf().Sha256);
-        Assert.Equal("edff1a54044c9cfb47b560d04525609e50666da98e3f8e2ed6675797e226aa5a", Msr().Sha256);
+        Assert.Equal("1fa0921e13dbc39fd937bb609f4be18799b28935848ac2152d7ee26586173cb3", AsyncPf().Sha256);
+        Assert.Equal("5b1c7017f020069676916ace0b42ae6a3f6f6b27e52606fa7bef070ba8e63656", Msr().Sha256);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class GuestProgramTests
         var program = AsyncPf();
         Assert.Contains(14, program.InterruptHandlers.Keys);
         Assert.Contains(6, program.InterruptHandlers.Keys);
-        Assert.All(Enumerable.Range(32, 224), v => Assert.Contains(v, program.InterruptHandlers.Keys));
+        Assert.All(Enumerable.Range(PageReadyHandler.FirstVector, 256 - PageReadyHandler.FirstVector), v => Assert.Contains(v, program.InterruptHandlers.Keys));
         // The #PF handler reads the apf flags through the area pointer kept in the data page.
         var pf = Decode(program, program.InterruptHandlers[14]).Take(12).ToList();
         Assert.Contains(pf, i => i.Mnemonic == Mnemonic.Mov && i.MemoryBase == Register.None && i.MemoryDisplacement64 == (ulong)Vars.AreaGpa);
@@ -116,12 +116,39 @@ public class GuestProgramTests
     }
 
     [Fact]
-    public void MSR_guest_waits_for_wakeup_only_after_enable_writes()
+    public void MSR_guest_waits_after_enabling_writes_by_default()
     {
         var code = Decode(Msr(), Layout.Code);
         Assert.Equal(1, code.Count(i => i.Mnemonic == Mnemonic.Sti));
         var few = MsrProtocolGuest.Build(Layout, [MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec)]);
         Assert.Equal(0, Decode(few, Layout.Code).Count(i => i.Mnemonic == Mnemonic.Sti));
+    }
+
+    [Fact]
+    public void MSR_guest_waits_exactly_after_the_accesses_that_say_so()
+    {
+        var program = MsrProtocolGuest.Build(Layout,
+        [
+            MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009) with { Wait = false },
+            MsrAccess.Read(KvmPvMsrs.AsyncPfAck) with { Wait = true },
+            MsrAccess.Write(KvmPvMsrs.AsyncPfAck, 1) with { Wait = true },
+        ]);
+        var code = Decode(program, Layout.Code).TakeWhile(i => i.Mnemonic != Mnemonic.Jmp || i.NearBranchTarget != i.IP).ToList();
+        Assert.Equal(2, code.Count(i => i.Mnemonic == Mnemonic.Sti));
+        // The wait ends only once the slot is empty again: it reads the token through the recorded area.
+        Assert.Contains(code, i => i.Mnemonic == Mnemonic.Cmp && i.MemoryBase == Register.RAX && i.MemoryDisplacement64 == KvmVcpuPvApfData.TokenOffset);
+    }
+
+    [Fact]
+    public void MSR_guest_reports_the_token_left_in_its_slot_at_the_end()
+    {
+        var code = Decode(Msr(), Layout.Code);
+        int done = code.FindIndex(i => i.Mnemonic == Mnemonic.Out && i.Immediate8 == ReportPorts.Done);
+        var tail = code.Take(done).TakeLast(16).ToList();
+        Assert.Contains(tail, i => i.Mnemonic == Mnemonic.Mov && i.Op0Register == Register.EAX && i.MemoryBase == Register.R12
+            && i.MemoryDisplacement64 == KvmVcpuPvApfData.TokenOffset);
+        Assert.Contains(tail, i => i.Mnemonic == Mnemonic.Mov && i.Op0Register == Register.EAX && i.Op1Kind == OpKind.Immediate32
+            && i.Immediate32 == GuestReports.SlotToken);
     }
 
     [Theory]

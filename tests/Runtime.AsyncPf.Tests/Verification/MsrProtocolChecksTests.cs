@@ -18,16 +18,19 @@ public class MsrProtocolChecksTests
 
     private static readonly MsrAccess[] EnableThenRead =
     [
+        MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec),
         MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009),
         MsrAccess.Read(KvmPvMsrs.AsyncPfEn),
     ];
 
     private static List<GuestEvent> Observed(ulong writeFault, ulong readFault, ulong readValue, bool wakeup) =>
     [
-        R(GuestReports.AccessIndex, 0), R(GuestReports.AccessFault, writeFault),
+        R(GuestReports.AccessIndex, 0), R(GuestReports.AccessFault, 0),
+        R(GuestReports.AccessIndex, 1), R(GuestReports.AccessFault, writeFault),
         .. wakeup ? new GuestEvent[] { Interrupt(0xffffffff, 0xec) } : [],
         R(GuestReports.WakeupWait, 2),
-        R(GuestReports.AccessIndex, 1), R(GuestReports.AccessFault, readFault), R(GuestReports.AccessValue, readValue),
+        R(GuestReports.AccessIndex, 2), R(GuestReports.AccessFault, readFault), R(GuestReports.AccessValue, readValue),
+        .. writeFault == 0 ? new GuestEvent[] { R(GuestReports.SlotToken, 0) } : [],
         new GuestDone(0),
     ];
 
@@ -64,14 +67,57 @@ public class MsrProtocolChecksTests
     {
         MsrAccess[] accesses =
         [
+            MsrAccess.Write(KvmPvMsrs.AsyncPfInt, 0xec),
             MsrAccess.Write(KvmPvMsrs.AsyncPfEn, 0x6009) with { Expect = AccessExpectation.Gp },
             MsrAccess.Read(KvmPvMsrs.AsyncPfEn) with { Expect = AccessExpectation.Accept, ReadBack = 0x6009 },
         ];
         var checks = Verify(accesses, Open, Observed(14, 0, 0x6009, wakeup: false), out _);
-        var write = checks.Single(c => c.Name.StartsWith("wrmsr", StringComparison.Ordinal));
+        var write = checks.Single(c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009");
         Assert.Equal(Outcome.Passed, write.Status);
         Assert.Equal("#GP (spec; oracle: accepted [en-memslot, en-wakeup-all])", write.Expected);
         Assert.Equal("#GP", write.Observed);
+    }
+
+    [Fact]
+    public void A_wait_is_judged_by_whether_a_page_ready_arrived_and_its_iterations_are_a_figure()
+    {
+        var checks = Verify(EnableThenRead, Open, Observed(0, 0, 0x6009, wakeup: true), out _);
+        var wait = Assert.Single(checks, c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009: wait");
+        Assert.Equal(Outcome.Passed, wait.Status);
+        Assert.Equal("a page-ready [en-wakeup-all, ready-rescan, page-ready, ready-injected, ack-any]", wait.Expected);
+        Assert.Equal("a page-ready: 0xffffffff on 0xec", wait.Observed);
+        Assert.Equal("2 iteration(s)", wait.Figures);
+
+        var missed = Verify(EnableThenRead, Open, Observed(0, 0, 0x6009, wakeup: false), out _);
+        Assert.Equal(Outcome.Failed, Assert.Single(missed, c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009: wait").Status);
+        Assert.Equal(Outcome.Failed, Assert.Single(missed, c => c.Name == "interrupts (oracle)").Status);
+    }
+
+    [Fact]
+    public void The_spec_can_state_a_waits_page_ready_against_the_oracle()
+    {
+        MsrAccess[] accesses = [EnableThenRead[0], EnableThenRead[1] with { ExpectPageReady = false }, EnableThenRead[2]];
+        var checks = Verify(accesses, Open, Observed(0, 0, 0x6009, wakeup: false), out _);
+        var wait = Assert.Single(checks, c => c.Name == "wrmsr MSR_KVM_ASYNC_PF_EN 0x6009: wait");
+        Assert.Equal(Outcome.Passed, wait.Status);
+        Assert.StartsWith("no page-ready (spec; oracle: a page-ready [", wait.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_token_left_in_the_slot_is_compared_with_the_oracle()
+    {
+        List<GuestEvent> events =
+        [
+            R(GuestReports.AccessIndex, 0), R(GuestReports.AccessFault, 0),
+            R(GuestReports.AccessIndex, 1), R(GuestReports.AccessFault, 0),
+            R(GuestReports.SlotToken, 0xffffffff), new GuestDone(0),
+        ];
+        var checks = Verify([EnableThenRead[0], EnableThenRead[1] with { Wait = false }], Open, events, out var oracle);
+        var slot = Assert.Single(checks, c => c.Name == "slot: token at offset 4 at the end (oracle)");
+        Assert.Equal(Outcome.Passed, slot.Status);
+        Assert.Equal("0xffffffff", slot.Expected);
+        Assert.Equal(KvmVcpuPvApfData.WakeupAllToken, oracle.SlotToken);
+        Assert.DoesNotContain(checks, c => c.Name.EndsWith(": wait", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -83,7 +129,7 @@ public class MsrProtocolChecksTests
             msr => msr == KvmPvMsrs.AsyncPfEn ? 0x6009UL : 0x12, null, "");
         Assert.Equal(Outcome.Passed, view[0].Status);
         Assert.Equal("0x6009 (the guest's last read)", view[0].Expected);
-        Assert.Equal(Outcome.Failed, view[1].Status); // INT never written: the oracle holds 0, KVM said 0x12
+        Assert.Equal(Outcome.Failed, view[1].Status); // the oracle holds 0xec, KVM said 0x12
     }
 
     public static TheoryData<GatedMsrHostRead?, bool, Outcome> GatedReads => new()

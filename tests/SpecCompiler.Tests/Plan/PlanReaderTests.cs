@@ -23,7 +23,7 @@ public sealed class PlanReaderTests
         Assert.Equal(
             [
                 new MsrAccess(0x4b564d06, MsrOp.Write, 0xec, AccessExpectation.Oracle, null),
-                new MsrAccess(0x4b564d02, MsrOp.Write, 0x6009, AccessExpectation.Accept, null),
+                new MsrAccess(0x4b564d02, MsrOp.Write, 0x6009, AccessExpectation.Accept, null, Wait: true),
                 new MsrAccess(0x4b564d02, MsrOp.Read, null, AccessExpectation.Oracle, 0x6009),
             ],
             guest.Accesses);

@@ -20,18 +20,14 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 50 };
         var specs = new Argument<string>("specs") { DefaultValueFactory = _ => "specs" };
         var compile = new Command("compile", "Compile every spec under a directory, repeatedly") { specs, runs };
-        compile.SetAction(parse => Measure(() => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs)), null)));
+        compile.SetAction(parse => Measure(() => Print(CompileSamples(parse.GetValue(specs)!, parse.GetValue(runs)))));
         command.Subcommands.Add(compile);
         var runtime = new Command("runtime", "Create-VM-to-verdict time of the minimal guest") { runs };
-        runtime.SetAction(parse => Measure(() => Print(RuntimeSamples(parse.GetValue(runs)), null)));
+        runtime.SetAction(parse => Measure(() => Print(RuntimeSamples(parse.GetValue(runs)))));
         command.Subcommands.Add(runtime);
         var faultCount = new Option<int>("--faults") { DefaultValueFactory = _ => 1000 };
-        var faults = new Command("faults", "Latency from 'page not present' to 'page ready' with no resolve delay") { faultCount };
-        faults.SetAction(parse => Measure(() =>
-        {
-            var (name, samples, count, totalMs) = FaultSamples(parse.GetValue(faultCount));
-            return Print((name, samples, count), totalMs);
-        }));
+        var faults = new Command("faults", "Per-fault cost and 'page not present' to 'page ready' latency of async #PFs resolved at once") { faultCount };
+        faults.SetAction(parse => Measure(() => PrintFaults(FaultReport(parse.GetValue(faultCount)))));
         command.Subcommands.Add(faults);
         return command;
     }
@@ -77,12 +73,10 @@ internal static class BenchCommand
         return ("runtime", samples, 1);
     }
 
-    private static (string Name, List<double> Samples, int Cases, double? TotalMs) FaultSamples(int faults)
+    private static FaultLatencyReport FaultReport(int faults)
     {
         var report = FaultLatencyBench.Run(faults, HostProbe.Probe());
-        if (report.Unavailable is not null)
-            throw new InvalidOperationException(report.Unavailable);
-        return ("faults", report.SamplesMs.ToList(), report.Faults, report.RunMs);
+        return report.Unavailable is null ? report : throw new InvalidOperationException(report.Unavailable);
     }
 
     /// <summary>A measurement that cannot be made here (no KVM, specs that do not compile) is a one-line error, not a trace.</summary>
@@ -99,23 +93,42 @@ internal static class BenchCommand
         }
     }
 
-    private static int Print((string Name, List<double> Samples, int Cases) measurement, double? totalMs)
+    private static int Print((string Name, List<double> Samples, int Cases) measurement)
     {
-        JsonOutput.Print(json => Write(json, measurement, totalMs));
+        JsonOutput.Print(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("name", measurement.Name);
+            json.WriteNumber("cases", measurement.Cases);
+            WriteSamples(json, "samplesMs", measurement.Samples);
+            json.WriteEndObject();
+        });
         return 0;
     }
 
-    private static void Write(Utf8JsonWriter json, (string Name, List<double> Samples, int Cases) measurement, double? totalMs)
+    /// <summary>The keys kvm-baseline's faults mode prints too (build/Bench/baselines/kvm-baseline.c), plus the guest's own latencies.</summary>
+    private static int PrintFaults(FaultLatencyReport report)
     {
-        json.WriteStartObject();
-        json.WriteString("name", measurement.Name);
-        json.WriteNumber("cases", measurement.Cases);
-        json.WriteStartArray("samplesMs");
-        foreach (var sample in measurement.Samples)
+        JsonOutput.Print(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("name", "faults");
+            json.WriteNumber("faults", report.Faults);
+            WriteSamples(json, "periodsMs", report.OnHost.PeriodsMs);
+            WriteSamples(json, "latenciesMs", report.OnHost.LatenciesMs);
+            WriteSamples(json, "guestTscLatenciesMs", report.SamplesMs);
+            json.WriteNumber("totalMs", Math.Round(report.RunMs, 4));
+            json.WriteNumber("exits", report.Exits);
+            json.WriteEndObject();
+        });
+        return 0;
+    }
+
+    private static void WriteSamples(Utf8JsonWriter json, string name, IEnumerable<double> samples)
+    {
+        json.WriteStartArray(name);
+        foreach (var sample in samples)
             json.WriteNumberValue(Math.Round(sample, 4));
         json.WriteEndArray();
-        if (totalMs is { } total)
-            json.WriteNumber("totalMs", Math.Round(total, 4));
-        json.WriteEndObject();
     }
 }

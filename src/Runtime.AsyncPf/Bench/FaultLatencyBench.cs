@@ -4,10 +4,17 @@ using Vmspec.Runtime.AsyncPf.Programs;
 namespace Vmspec.Runtime.AsyncPf.Bench;
 
 /// <summary>
-/// Per-fault 'page not present' to 'page ready' latencies, the wall time of the KVM_RUN loops that
-/// served them (for a per-fault cost comparable with a C program's), or why there are none.
+/// Per-fault 'page not present' to 'page ready' latencies as the guest's TSC measures them, the same spans and the
+/// fault-to-fault periods on the host's clock (<see cref="FaultExitTimes"/>), the wall time of the KVM_RUN loops that
+/// served them and their exits (for per-fault costs comparable with a C program's), or why there are none.
 /// </summary>
-public sealed record FaultLatencyReport(int Faults, IReadOnlyList<double> SamplesMs, double? MedianMs, double? P99Ms, double RunMs, string? Unavailable);
+public sealed record FaultLatencyReport(int Faults, IReadOnlyList<double> SamplesMs, double? MedianMs, double? P99Ms, double RunMs, string? Unavailable)
+{
+    public FaultExitTimes OnHost { get; init; } = FaultExitTimes.None;
+
+    /// <summary>KVM_RUN exits of the runs, from VM start to the guest's Done.</summary>
+    public int Exits { get; init; }
+}
 
 /// <summary>
 /// <c>vmspec bench</c>'s async #PF measurement: the prototype's workload (CPL3, IF=1, vector 0xec, data area at
@@ -25,7 +32,9 @@ public static class FaultLatencyBench
         if (!host.Available)
             return new FaultLatencyReport(faults, [], null, null, 0, host.Reason);
         var samples = new List<double>();
+        var onHost = FaultExitTimes.None;
         var runTime = TimeSpan.Zero;
+        var exits = 0;
         for (var remaining = faults; remaining > 0; remaining -= GuestVariables.MaxPages)
         {
             var plan = Plan(Math.Min(remaining, GuestVariables.MaxPages));
@@ -35,12 +44,18 @@ public static class FaultLatencyBench
             if (!run.Succeeded)
                 return new FaultLatencyReport(faults, [], null, null, 0, $"the guest did not complete: {run.Format()}");
             runTime += run.Elapsed;
+            exits += run.Exits;
+            onHost = onHost.Concat(FaultExitTimes.Of(CaseEvents.Collect(run, trace: null)));
             samples.AddRange(FaultLatency.Compute(GuestObservations.Parse(run.Events), run.Elapsed).Select(l => l.Latency.TotalMilliseconds));
         }
         if (samples.Count == 0)
             return new FaultLatencyReport(faults, [], null, null, 0, "no fault was delivered as async #PF (see `vmspec verify` for why)");
         var sorted = samples.Order().ToArray();
-        return new FaultLatencyReport(faults, samples, Percentile(sorted, 50), Percentile(sorted, 99), runTime.TotalMilliseconds, null);
+        return new FaultLatencyReport(faults, samples, Percentile(sorted, 50), Percentile(sorted, 99), runTime.TotalMilliseconds, null)
+        {
+            OnHost = onHost,
+            Exits = exits,
+        };
     }
 
     /// <summary>Nearest-rank percentile of ascending samples.</summary>

@@ -103,5 +103,8 @@ public class CaseRunnerOnKvmTests
         Assert.Null(report.Unavailable);
         Assert.Equal(16, report.SamplesMs.Count);
         Assert.True(report.MedianMs > 0 && report.P99Ms >= report.MedianMs);
+        Assert.Equal(15, report.OnHost.PeriodsMs.Count);
+        Assert.Equal(16, report.OnHost.LatenciesMs.Count);
+        Assert.True(report.Exits > 2 * 16, $"{report.Exits} exits");
     }
 }

@@ -6,6 +6,7 @@ internal static class ExitCodes
     public const int Success = 0;
     /// <summary>A case failed, a spec has errors, or the environment refused (an unwritable file, /dev/kvm denied).</summary>
     public const int Failed = 1;
+    /// <summary>Bad usage; <c>merge</c>: the inputs are not one matrix's shards, or one is missing or unreadable without <c>--expect</c>.</summary>
     public const int Usage = 2;
     /// <summary><c>selftest</c>: KVM is unavailable here.</summary>
     public const int KvmUnavailable = 3;
@@ -21,9 +22,9 @@ internal static class ExitCodes
         Exit codes:
           0    every case that ran passed
           1    a case failed, a spec has errors, or the environment refused (an unwritable file, /dev/kvm denied)
-          2    bad usage (an unknown option value, no case matches --spec)
+          2    bad usage (an unknown option value, no case matches --spec); merge: the shards are refused
           3    selftest: KVM is unavailable here
-          4    run, verify: nothing ran, every case was skipped (--allow-nothing-ran exits 0 instead)
+          4    run, verify, merge: nothing ran, every case was skipped (--allow-nothing-ran exits 0 instead)
           124  lab: the command timed out
           125  lab: the lab failed (QEMU, boot, a module, a panic)
           130  interrupted

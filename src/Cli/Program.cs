@@ -16,6 +16,7 @@ internal static class Program
             SelftestCommand.Create(),
             RunCommand.Create(),
             VerifyCommand.Create(),
+            MergeCommand.Create(),
             ReportCommand.Create(),
             ExplainCommand.Create(),
             FetchCommand.Create(),

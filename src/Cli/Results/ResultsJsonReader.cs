@@ -27,7 +27,10 @@ internal static class ResultsJsonReader
             if (root.ValueKind != JsonValueKind.Object)
                 throw new FormatException("results.json: the top level is not an object");
             var rules = ReadRules(root);
-            return new VerifyReport(Array(root, "runs", "").Select((run, i) => ReadRun(run, $"runs[{i}]", rules)).ToList());
+            return new VerifyReport(Array(root, "runs", "").Select((run, i) => ReadRun(run, $"runs[{i}]", rules)).ToList())
+            {
+                Shard = ResultsJsonShard.Read(root),
+            };
         }
     }
 

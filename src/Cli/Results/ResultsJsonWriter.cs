@@ -6,7 +6,7 @@ namespace Vmspec.Cli.Results;
 /// <summary>
 /// results.json: <c>{"runs": [{"host": {...}, "summary": {...}, "cases": [...]}], "summary": {...}}</c>, one run per host
 /// (a run on this machine alone is a list of one), in host name order; per case name, status, checks, async #PF counts and
-/// duration; the evidence of <see cref="ResultsJsonEvidence"/>. Everything but durationMs, bootMs, elapsedMs and the events'
+/// duration; the evidence of <see cref="ResultsJsonEvidence"/>; a shard's <see cref="ResultsJsonShard"/>. Everything but durationMs, bootMs, elapsedMs and the events'
 /// timeUs is deterministic for the same specs on the same hosts.
 /// <see cref="ResultsJsonReader"/> reads it back.
 /// </summary>
@@ -33,6 +33,8 @@ internal static class ResultsJsonWriter
             json.WriteEndArray();
             WriteSummary(json, report.Count(Outcome.Passed), report.Count(Outcome.Failed), report.Count(Outcome.Skipped));
             ResultsJsonEvidence.WriteRules(json, report);
+            if (report.Shard is { } shard)
+                ResultsJsonShard.Write(json, shard);
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');

@@ -1,3 +1,5 @@
+using Vmspec.Cli.Sharding;
+
 namespace Vmspec.Cli.Results;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Vmspec.Cli.Results;
 /// </summary>
 internal sealed record VerifyReport(IReadOnlyList<HostRun> Runs)
 {
+    /// <summary>A shard's results (<c>verify --shard I/N</c>): which shard, which build, the whole matrix; null otherwise.</summary>
+    public ShardRecord? Shard { get; init; }
+
     public int Count(Outcome outcome) => Runs.Sum(r => r.Count(outcome));
 
     /// <summary>The closing line: <c>N passed, M failed, K skipped</c>.</summary>

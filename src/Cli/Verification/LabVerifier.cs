@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vmspec.Cli.Lab;
+using Vmspec.Cli.Sharding;
 using Vmspec.Lab.Kernels;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
@@ -17,17 +18,26 @@ internal sealed record LabVerifyRequest
     public required int Jobs { get; init; }
     /// <summary>The cases selected here: each is reported on every host, whatever the lab brings back.</summary>
     public required IReadOnlyList<CompiledCase> Cases { get; init; }
+    /// <summary>A shard's part, by host name: each host runs only these (named to the inner verify); null: every host runs <see cref="Cases"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CompiledCase>>? ShardCases { get; init; }
     public LabAccel Accel { get; init; } = LabAccel.Auto;
     public TimeSpan? Timeout { get; init; }
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 
-    /// <summary>The command that runs inside the lab, writing its results into <paramref name="resultsFolder"/>.</summary>
-    public IReadOnlyList<string> InnerCommand(IReadOnlyList<string> vmspec, string resultsFolder)
+    /// <summary>Hidden option of verify: only the cases of these exact names (a shard's part on one host).</summary>
+    public const string CaseOption = "--case";
+
+    public IReadOnlyList<CompiledCase> CasesOn(string host) => ShardCases is null ? Cases : ShardCases[host];
+
+    /// <summary>The command that runs inside the lab on <paramref name="host"/>, writing its results into <paramref name="resultsFolder"/>.</summary>
+    public IReadOnlyList<string> InnerCommand(IReadOnlyList<string> vmspec, string resultsFolder, string host)
     {
         var command = new List<string>(vmspec) { "verify" };
         command.AddRange(SpecPaths);
         command.AddRange(["--host", HostInfo.NativeName]);
-        if (!string.IsNullOrEmpty(Glob))
+        if (ShardCases is not null)
+            command.AddRange(CasesOn(host).SelectMany(c => (string[])[CaseOption, c.Name]));
+        else if (!string.IsNullOrEmpty(Glob))
             command.AddRange(["--spec", Glob]);
         command.AddRange(["--jobs", Jobs.ToString(CultureInfo.InvariantCulture), "--results", resultsFolder]);
         return command;
@@ -86,12 +96,12 @@ internal sealed partial class LabVerifier(TextWriter progress)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.CasesOn(host.Name));
         }
         catch (Exception e) when (e is LabException or IOException or UnauthorizedAccessException)
         {
             Say($"error: {e.Message}");
-            return LabHostResults.NotRun(host.Name, $"cannot prepare host kernel {host.Name}: {e.Message}", request.Cases);
+            return LabHostResults.NotRun(host.Name, $"cannot prepare host kernel {host.Name}: {e.Message}", request.CasesOn(host.Name));
         }
 
         try
@@ -100,7 +110,7 @@ internal sealed partial class LabVerifier(TextWriter progress)
         }
         catch (OperationCanceledException)
         {
-            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.CasesOn(host.Name));
         }
         DirectoryInfo? folder = null;
         try
@@ -112,9 +122,9 @@ internal sealed partial class LabVerifier(TextWriter progress)
                 lab = await RunLab(new LabRunOptions
                 {
                     Kernel = kernel,
-                    Command = request.InnerCommand(Vmspec, folder.FullName),
+                    Command = request.InnerCommand(Vmspec, folder.FullName, host.Name),
                     WorkingDirectory = request.WorkingDirectory,
-                    Environment = CommandEnvironment(),
+                    Environment = WithoutShard(CommandEnvironment()),
                     OutputFolders = [folder.FullName],
                     Accel = request.Accel,
                     Timeout = request.Timeout,
@@ -125,7 +135,7 @@ internal sealed partial class LabVerifier(TextWriter progress)
             }
             var resultsPath = Path.Combine(folder.FullName, "results.json");
             var resultsJson = lab.Outcome == LabOutcome.Exited && File.Exists(resultsPath) ? await File.ReadAllBytesAsync(resultsPath, CancellationToken.None) : null;
-            var run = LabHostResults.Create(host.Name, lab, resultsJson, request.Cases);
+            var run = LabHostResults.Create(host.Name, lab, resultsJson, request.CasesOn(host.Name));
             Say(run.Host.LabFailure is { } failure
                 ? $"lab {failure.Kind}: {failure.Error}"
                 : $"lab: {run.Host.KernelRelease} ({run.Host.Accel}): {run.CountsLine} in {lab.Elapsed.TotalSeconds:F1} s"
@@ -134,12 +144,12 @@ internal sealed partial class LabVerifier(TextWriter progress)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.Cases);
+            return LabHostResults.NotRun(host.Name, "cancelled before the lab started", request.CasesOn(host.Name));
         }
         catch (Exception e) when (e is LabException or IOException or UnauthorizedAccessException)
         {
             Say($"error: {e.Message}");
-            return LabHostResults.NotRun(host.Name, e.Message, request.Cases);
+            return LabHostResults.NotRun(host.Name, e.Message, request.CasesOn(host.Name));
         }
         finally
         {
@@ -149,6 +159,10 @@ internal sealed partial class LabVerifier(TextWriter progress)
                 Delete(folder);
         }
     }
+
+    /// <summary>The outer verify's environment less VMSPEC_SHARD: the inner verify runs the cases it is named, unsharded.</summary>
+    private static IReadOnlyDictionary<string, string> WithoutShard(IReadOnlyDictionary<string, string> environment) =>
+        environment.Where(e => e.Key != ShardSpec.EnvironmentVariable).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
 
     [GeneratedRegex(@"^\[\s*(\d+)/(\d+)\] ")]
     private static partial Regex InnerCaseProgress();

@@ -31,19 +31,20 @@ internal static class ResultTable
 
         foreach (var run in report.Runs)
         {
+            // A lab failure is told once; a merge of shards may hold the host's other cases too, from shards whose lab ran.
+            bool FailedByLab(CaseResult result) => run.Host.LabFailure is not null && result.Checks.Any(c => c.Name == LabHostResults.LabCheck);
             if (run.Host.LabFailure is { } failure)
             {
                 output.WriteLine();
-                output.WriteLine($"LAB FAILED on {run.Host.Name} ({failure.Kind}): {failure.Error}; its {run.Cases.Count} case(s) count as failed");
+                output.WriteLine($"LAB FAILED on {run.Host.Name} ({failure.Kind}): {failure.Error}; its {run.Cases.Count(FailedByLab)} case(s) count as failed");
                 if (failure.ConsoleTail.Count > 0)
                 {
                     output.WriteLine("  the lab kernel's console ended with:");
                     foreach (var line in failure.ConsoleTail)
                         output.WriteLine($"  | {line}");
                 }
-                continue;
             }
-            foreach (var result in run.Cases.Where(c => c.Status == Outcome.Failed))
+            foreach (var result in run.Cases.Where(c => c.Status == Outcome.Failed && !FailedByLab(c)))
             {
                 output.WriteLine();
                 output.WriteLine(report.Runs.Count == 1 ? $"FAILED {result.Name}" : $"FAILED {result.Name} on {run.Host.Name}");

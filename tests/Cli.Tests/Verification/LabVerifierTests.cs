@@ -89,9 +89,23 @@ public class LabVerifierTests
     {
         var request = new LabVerifyRequest { SpecPaths = ["/repo/specs", "/repo/x.yaml"], Glob = "faults*", Jobs = 3, Cases = Cases };
         Assert.Equal(["/usr/bin/dotnet", "/b/vmspec.dll", "verify", "/repo/specs", "/repo/x.yaml", "--host", "native", "--spec", "faults*", "--jobs", "3", "--results", "/tmp/r"],
-            request.InnerCommand(["/usr/bin/dotnet", "/b/vmspec.dll"], "/tmp/r"));
+            request.InnerCommand(["/usr/bin/dotnet", "/b/vmspec.dll"], "/tmp/r", "debian-6.12"));
         Assert.Equal(["/bin/vmspec", "verify", "/repo/specs", "--host", "native", "--jobs", "1", "--results", "/tmp/r"],
-            (request with { SpecPaths = ["/repo/specs"], Glob = null, Jobs = 1 }).InnerCommand(["/bin/vmspec"], "/tmp/r"));
+            (request with { SpecPaths = ["/repo/specs"], Glob = null, Jobs = 1 }).InnerCommand(["/bin/vmspec"], "/tmp/r", "debian-6.12"));
+    }
+
+    [Fact]
+    public void A_shards_inner_command_names_the_cases_of_that_host_and_they_are_the_ones_reported()
+    {
+        var request = new LabVerifyRequest
+        {
+            SpecPaths = ["/repo/specs"], Glob = "*", Jobs = 1, Cases = Cases,
+            ShardCases = new Dictionary<string, IReadOnlyList<CompiledCase>> { ["debian-6.1"] = [Cases[0], Cases[2]], ["debian-6.12"] = [Cases[1]] },
+        };
+
+        Assert.Equal(["/bin/vmspec", "verify", "/repo/specs", "--host", "native", "--case", Cases[0].Name, "--case", Cases[2].Name, "--jobs", "1", "--results", "/tmp/r"],
+            request.InnerCommand(["/bin/vmspec"], "/tmp/r", "debian-6.1"));
+        Assert.Equal([Cases[1].Name], LabHostResults.Create("debian-6.12", Lab(LabOutcome.Failed, error: "oops"), null, request.CasesOn("debian-6.12")).Cases.Select(c => c.Name));
     }
 
     [Fact]
@@ -106,7 +120,8 @@ public class LabVerifierTests
             MaxLabs = 1,
             Status = (host, text) => statuses.Enqueue((host, text)),
             Vmspec = ["/bin/vmspec"],
-            CommandEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/bin" },
+            // The outer verify's shard is not the inner one's: the inner verify runs the cases it is named.
+            CommandEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/bin", ["VMSPEC_SHARD"] = "1/2" },
             PrepareKernel = (host, say, _) =>
             {
                 say($"prepared {host.Name}");
@@ -118,6 +133,7 @@ public class LabVerifierTests
                 var folder = Assert.Single(options.OutputFolders);
                 folders.Add(folder);
                 Assert.Equal(["/bin/vmspec", "verify", "/repo/specs", "--host", "native", "--jobs", "2", "--results", folder], options.Command);
+                Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin" }, options.Environment);
                 Assert.Equal(LabAccel.Tcg, options.Accel);
                 Assert.Equal(TimeSpan.FromMinutes(20), options.Timeout);
                 options.Progress!("booting");

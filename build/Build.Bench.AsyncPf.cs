@@ -44,19 +44,19 @@ internal sealed partial class Build
     }
 
     /// <summary>
-    /// vmspec and the C baseline on one host, both timed at their report exits (<see cref="FaultMeasurement"/>): the
+    /// vmspec and the C baseline on one host, both timed at their exits (<see cref="FaultMeasurement"/>): the
     /// per-fault cost held to the goal at the median and the p99, the latencies, and the KVM_RUN loop's time and exits per fault.
     /// </summary>
     private static void FaultFigures(BenchReport report, string host, FaultMeasurement ours, FaultMeasurement baseline)
     {
         string at = $"[{host}] ";
-        report.Figure(at + "per-fault cost (host, not-present to next not-present), vmspec", ours.Periods);
-        report.Figure(at + "per-fault cost (host, not-present to next not-present), C", baseline.Periods);
+        report.Figure(at + "per-fault cost (host, #PF-handler exit to the next: vmspec release, C not-present), vmspec", ours.Periods);
+        report.Figure(at + "per-fault cost (host, #PF-handler exit to the next: vmspec release, C not-present), C", baseline.Periods);
         report.Ratio(at + "per-fault cost vmspec / C, median", ours.Periods.Median, baseline.Periods.Median, PerFaultGoal,
             ours.Periods.Median <= 1.2 * baseline.Periods.Median);
         report.Ratio(at + "per-fault cost vmspec / C, p99", ours.Periods.Percentile(99), baseline.Periods.Percentile(99), PerFaultGoal,
             ours.Periods.Percentile(99) <= 1.2 * baseline.Periods.Percentile(99));
-        report.Figure(at + "latency not-present -> ready (host, per exit), vmspec", ours.Latencies);
+        report.Figure(at + "latency not-present -> ready (host, guest TSC on the host clock), vmspec", ours.Latencies);
         report.Figure(at + "latency not-present -> ready (host, per exit), C", baseline.Latencies);
         if (ours.GuestTscLatencies is { } guestTsc)
             report.Figure(at + "latency not-present -> ready (guest TSC), vmspec", guestTsc);

@@ -4,9 +4,11 @@
  *                                Prints {"samplesMs":[...]} of create-VM-to-verdict times.
  *   kvm-baseline faults PAGES   one VM; the guest touches PAGES userfaultfd-backed pages from CPL3
  *                                with IF=1; each fault is resolved at once. Prints, timed at the exits
- *                                of the guest's reports as vmspec bench faults does: periodsMs, from one
- *                                'page not present' to the next; latenciesMs, from a 'page not present'
- *                                to its 'page ready'; and totalMs and exits of the whole KVM_RUN loop.
+ *                                of the guest's reports: periodsMs, from the exit the #PF handler makes
+ *                                for one fault (its 'page not present') to the next fault's, as vmspec
+ *                                bench faults times its guest's one #PF-handler exit, the page release;
+ *                                latenciesMs, from a 'page not present' to its 'page ready'; and totalMs
+ *                                and exits of the whole KVM_RUN loop.
  * Build: gcc -O2 -o kvm-baseline kvm-baseline.c -lpthread */
 #define _GNU_SOURCE
 #include <fcntl.h>

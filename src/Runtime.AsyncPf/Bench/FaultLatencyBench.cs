@@ -40,12 +40,12 @@ public static class FaultLatencyBench
             var plan = Plan(Math.Min(remaining, GuestVariables.MaxPages));
             var machine = CaseMachine.Plan(plan, AsyncPfProgram.Instance);
             using Vm vm = VmBuilder.Build(machine.ToConfig(plan));
-            var run = vm.Run();
+            var run = AsyncPfProgram.Instance.AfterRun(vm, vm.Run());
             if (!run.Succeeded)
                 return new FaultLatencyReport(faults, [], null, null, 0, $"the guest did not complete: {run.Format()}");
             runTime += run.Elapsed;
             exits += run.Exits;
-            onHost = onHost.Concat(FaultExitTimes.Of(CaseEvents.Collect(run, trace: null)));
+            onHost = onHost.Concat(FaultExitTimes.Of(run));
             samples.AddRange(FaultLatency.Compute(GuestObservations.Parse(run.Events), run.Elapsed).Select(l => l.Latency.TotalMilliseconds));
         }
         if (samples.Count == 0)

@@ -52,7 +52,8 @@ public static class CaseRunner
         var oracleHost = OracleWiring.Host(plan.Machine, vm.Cpuid!, machine.Ram);
         program.BeforeRun(plan, identity.Flavour, oracleHost, vm);
         string? traceUnavailable = null;
-        RunResult run = VcpuThread.Run(vm, tid => program.Traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace);
+        RunResult run = program.AfterRun(vm,
+            VcpuThread.Run(vm, tid => program.Traced ? KvmTraceSession.TryStart([tid], out traceUnavailable) : null, out var trace));
         KvmTraceRecord? record;
         using (trace)
             record = trace?.Stop();

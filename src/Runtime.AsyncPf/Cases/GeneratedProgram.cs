@@ -25,6 +25,9 @@ public abstract class GeneratedProgram(TestProgram program) : ICaseProgram
     {
     }
 
+    /// <summary>The run as the checks see it: a program whose guest defers reports adds them here from guest memory.</summary>
+    public virtual RunResult AfterRun(Vm vm, RunResult run) => run;
+
     public abstract IEnumerable<Check> Verify(ProgramRun run);
 
     public CaseResult Run(VmPlan plan, HostReport host, string specDirectory) => CaseRunner.Run(plan, this, host);

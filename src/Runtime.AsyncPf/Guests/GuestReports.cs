@@ -27,6 +27,8 @@ public static class GuestReports
     public const uint NotPresentCycles = 0x33;
     /// <summary>A #PF with flags = 0 (a genuine fault): CR2; the guest then stops.</summary>
     public const uint GenuinePageFault = 0x34;
+    /// <summary>Deferred only: the #PF handler's TSC just before its page release, paired with that release's exit to place the deferred reports.</summary>
+    public const uint ReleaseTsc = 0x36;
     /// <summary>How the #PF handler's wait ended: 1 = the page-ready for its token arrived, 0 = its hang guard ran out first.</summary>
     public const uint NotPresentWaitEnd = 0x35;
 
@@ -44,4 +46,9 @@ public static class GuestReports
     /// <summary>TSC at the guest's first instruction and just before Done (for calibrating cycle counts).</summary>
     public const uint StartTsc = 0x53;
     public const uint EndTsc = 0x54;
+    /// <summary>
+    /// The TSC read just before this report (sent live at workload start and before a genuine #PF stops the guest):
+    /// with <see cref="EndTsc"/>, the pairs of guest TSC and host exit time that place the deferred reports (<see cref="ReportLog"/>).
+    /// </summary>
+    public const uint ClockTsc = 0x55;
 }

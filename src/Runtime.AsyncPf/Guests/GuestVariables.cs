@@ -40,6 +40,9 @@ public sealed record GuestVariables(ulong DataPage)
     /// <summary>u32: page touches completed.</summary>
     public int TouchesDone => Address(0x28);
 
+    /// <summary>u64: GPA of the next free entry of the <see cref="ReportLog"/>.</summary>
+    public int LogCursor => Address(0x30);
+
     /// <summary>u64[MaxPages]: the first quadword read from each touched page.</summary>
     public int Values => Address(ValuesOffset);
 

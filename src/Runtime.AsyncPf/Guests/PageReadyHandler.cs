@@ -17,14 +17,15 @@ internal static class PageReadyHandler
 {
     public const int FirstVector = 16;
 
-    public static void Install(GuestProgramBuilder guest, GuestVariables variables)
+    /// <param name="report">How the handler reports (token | vector &lt;&lt; 32) in the register it is given: live or deferred.</param>
+    public static void Install(GuestProgramBuilder guest, GuestVariables variables, Action<GuestProgramBuilder, uint, AssemblerRegister64> report)
     {
         Label common = guest.Asm.CreateLabel();
         guest.SetInterruptHandler(FirstVector, g =>
         {
             g.Asm.push(FirstVector);
             g.Asm.Label(ref common);
-            EmitCommon(g, variables);
+            EmitCommon(g, variables, report);
         });
         for (int vector = FirstVector + 1; vector < 256; vector++)
         {
@@ -38,13 +39,13 @@ internal static class PageReadyHandler
     }
 
     /// <summary>Stack on entry: the vector pushed by the stub, then the interrupt frame.</summary>
-    private static void EmitCommon(GuestProgramBuilder g, GuestVariables v)
+    private static void EmitCommon(GuestProgramBuilder g, GuestVariables v, Action<GuestProgramBuilder, uint, AssemblerRegister64> report)
     {
         Assembler a = g.Asm;
         AssemblerRegister64[] saved = [rax, rbx, rcx, rdx, r10, r11, r12];
         foreach (var register in saved) a.push(register);
         int vectorSlot = saved.Length * 8;
-        Label empty = a.CreateLabel(), report = a.CreateLabel();
+        Label empty = a.CreateLabel(), reported = a.CreateLabel();
 
         a.mov(r12, __qword_ptr[v.AreaGpa]);
         a.mov(ebx, __dword_ptr[r12 + KvmVcpuPvApfData.TokenOffset]);
@@ -60,16 +61,16 @@ internal static class PageReadyHandler
         g.Eoi();
         g.Wrmsr(KvmPvMsrs.AsyncPfAck, 1);
         a.inc(__dword_ptr[v.AckCount]);
-        a.jmp(report);
+        a.jmp(reported);
 
         a.Label(ref empty);
         g.Eoi();
 
-        a.Label(ref report);
+        a.Label(ref reported);
         a.mov(rax, __qword_ptr[rsp + vectorSlot]);
         a.shl(rax, 32);
         a.or(rax, rbx);
-        g.ReportRegister(GuestReports.Interrupt, rax);
+        report(g, GuestReports.Interrupt, rax);
 
         foreach (var register in saved.Reverse()) a.pop(register);
         a.add(rsp, 8);

@@ -14,7 +14,8 @@ namespace Vmspec.Runtime.AsyncPf.Programs;
 /// The #PF handler's 'page not present' path is one half of a handshake: with interrupts on it releases the page
 /// (a single OUT to <see cref="ReportPorts.ReleasePage"/>) that the host keeps missing until then, and waits for
 /// the page-ready; so the guest provably ran, interrupts on, after the 'page not present' and before its page
-/// existed, whatever the relative speed of guest and host.
+/// existed, whatever the relative speed of guest and host. That release is the fault cycle's one exit: the handlers
+/// record what they observed in the <see cref="ReportLog"/>, which the host reads after the run.
 /// </summary>
 public static class AsyncPfGuest
 {
@@ -42,7 +43,8 @@ public static class AsyncPfGuest
         var v = GuestVariables.For(layout);
         var a = g.Asm;
         Label finishTrap = a.CreateLabel();
-        PageReadyHandler.Install(g, v);
+        ReportLog.EmitReset(g, v);
+        PageReadyHandler.Install(g, v, (guest, kind, value) => ReportLog.Record(guest, v, kind, value));
         g.SetInterruptHandler((int)ExceptionNames.PageFault, pf => EmitPageFaultHandler(pf, v, SpinBound(workload)));
         g.SetInterruptHandler((int)ExceptionNames.InvalidOpcode, ud => EmitFinish(ud, v, (int)workload.Pages, finishTrap));
 
@@ -64,6 +66,8 @@ public static class AsyncPfGuest
             a.nop();
         }
 
+        ReadTsc(a);
+        g.ReportRegister(GuestReports.ClockTsc, rax);
         if (workload.Cpl == 3)
             g.EnterUser(workload.InterruptsEnabled);
         else if (workload.InterruptsEnabled)
@@ -94,10 +98,11 @@ public static class AsyncPfGuest
     }
 
     /// <summary>
-    /// flags = 1: a 'page not present'. Report CR2 and flags, zero flags, then with interrupts on release the page
+    /// flags = 1: a 'page not present'. Record CR2 and flags (<see cref="ReportLog"/>: no exit), zero flags, then with interrupts on release the page
     /// being touched (the touch loop's count of completed touches is its index) and run on, counting, until the
-    /// page-ready handler has seen the same token (or the TSC hang guard runs out); report how the wait ended, the
-    /// count and the cycles. flags = 0: a genuine #PF; report CR2 and stop.
+    /// page-ready handler has seen the same token (or the TSC hang guard runs out); record how the wait ended, the
+    /// count and the cycles. So the release is the one exit of a fault cycle. flags = 0: a genuine #PF; report a
+    /// clock pair (for the deferred reports) and CR2, and stop.
     /// </summary>
     private static void EmitPageFaultHandler(GuestProgramBuilder g, GuestVariables v, ulong spinBoundCycles)
     {
@@ -111,6 +116,8 @@ public static class AsyncPfGuest
         a.mov(ebx, __dword_ptr[r12 + KvmVcpuPvApfData.FlagsOffset]);
         a.test(ebx, ebx);
         a.jnz(notPresent);
+        ReadTsc(a);
+        g.ReportRegister(GuestReports.ClockTsc, rax);
         a.mov(rax, cr2);
         g.ReportRegister(GuestReports.GenuinePageFault, rax);
         a.xor(eax, eax);
@@ -120,13 +127,14 @@ public static class AsyncPfGuest
         a.mov(__dword_ptr[r12 + KvmVcpuPvApfData.FlagsOffset], 0);
         a.inc(__dword_ptr[v.NotPresentCount]);
         a.mov(r11, cr2);
-        g.ReportRegister(GuestReports.NotPresentCr2, r11);
+        ReportLog.Record(g, v, GuestReports.NotPresentCr2, r11);
         a.mov(rax, __qword_ptr[rsp + errorCodeSlot]);
         a.shl(rax, 32);
         a.or(rax, rbx);
-        g.ReportRegister(GuestReports.NotPresentFlags, rax);
+        ReportLog.Record(g, v, GuestReports.NotPresentFlags, rax);
         ReadTsc(a);
         a.mov(r10, rax);
+        ReportLog.Record(g, v, GuestReports.ReleaseTsc, r10);
         a.xor(ecx, ecx);
         a.sti();
         // THE HANDSHAKE: interrupts on, release the page this fault is for; the host resolves it only now.
@@ -147,18 +155,21 @@ public static class AsyncPfGuest
         a.mov(ebx, 1);
         a.Label(ref waited);
         a.cli();
-        g.ReportRegister(GuestReports.NotPresentWaitEnd, rbx);
-        g.ReportRegister(GuestReports.NotPresentSpin, rcx);
+        ReportLog.Record(g, v, GuestReports.NotPresentWaitEnd, rbx);
+        ReportLog.Record(g, v, GuestReports.NotPresentSpin, rcx);
         a.mov(rax, __qword_ptr[v.ReadyTsc]);
         a.sub(rax, r10);
-        g.ReportRegister(GuestReports.NotPresentCycles, rax);
+        ReportLog.Record(g, v, GuestReports.NotPresentCycles, rax);
 
         foreach (var register in saved.Reverse()) a.pop(register);
         a.add(rsp, 8); // the error code
         a.iretq();
     }
 
-    /// <summary>The #UD handler the touch loop's UD2 enters: reports the results with interrupts off, then Done.</summary>
+    /// <summary>
+    /// The #UD handler the touch loop's UD2 enters: with interrupts off, records the page values (three exits a page
+    /// saved, as in the #PF handler) and reports the totals, then Done.
+    /// </summary>
     private static void EmitFinish(GuestProgramBuilder g, GuestVariables v, int pages, Label finishTrap)
     {
         var a = g.Asm;
@@ -169,7 +180,7 @@ public static class AsyncPfGuest
         a.xor(r15d, r15d);
         a.Label(ref loop);
         a.mov(rax, __qword_ptr[r15 * 8 + v.Values]);
-        g.ReportRegister(GuestReports.PageValue, rax);
+        ReportLog.Record(g, v, GuestReports.PageValue, rax);
         a.inc(r15);
         a.cmp(r15, pages);
         a.jb(loop);

@@ -37,6 +37,9 @@ public sealed class AsyncPfProgram() : GeneratedProgram(TestProgram.AsyncPf)
             slot.HoldUntilReleased(CaseRunner.HoldBound(plan.Timeout));
     }
 
+    /// <summary>The guest's per-fault observations, recorded in its <see cref="ReportLog"/> rather than sent, become reports.</summary>
+    public override RunResult AfterRun(Vm vm, RunResult run) => DeferredReports.Merge(run, vm);
+
     public override IEnumerable<Check> Verify(ProgramRun run)
     {
         var setup = run.Plan.AsyncPf!;

@@ -20,7 +20,7 @@ public static class MsrProtocolGuest
         var g = new GuestProgramBuilder(layout);
         var v = GuestVariables.For(layout);
         var a = g.Asm;
-        PageReadyHandler.Install(g, v);
+        PageReadyHandler.Install(g, v, (guest, kind, value) => guest.ReportRegister(kind, value));
         g.EnableX2Apic();
         for (int i = 0; i < accesses.Count; i++)
         {

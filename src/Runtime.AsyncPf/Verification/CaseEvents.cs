@@ -8,7 +8,8 @@ namespace Vmspec.Runtime.AsyncPf.Verification;
 /// <summary>
 /// One protocol event of a fault case on the case's time axis: <see cref="Kind"/> is one of <see cref="CaseEvents"/>'
 /// kinds, <see cref="TimeUs"/> is microseconds after the case's first event, <see cref="Source"/> says who saw it:
-/// <c>guest</c> (the exit of the guest's report, stamped by the run loop) or <c>trace</c> (KVM's tracepoint).
+/// <c>guest</c> (the guest's report: the run loop's stamp of its exit, or for a report the async-pf guest deferred,
+/// its guest TSC placed on the same clock by <see cref="DeferredReports"/>) or <c>trace</c> (KVM's tracepoint).
 /// </summary>
 public sealed record CaseEvent(string Kind, uint Token, double TimeUs, string Source);
 

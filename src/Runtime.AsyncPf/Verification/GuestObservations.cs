@@ -48,8 +48,10 @@ public sealed record ObservedNotPresent(ulong Cr2, uint Flags, uint ErrorCode, u
     ObservedRelease? Release = null, bool? WaitEndedByPageReady = null);
 
 /// <summary>
-/// Everything the msr-protocol and async-pf guests reported, in order, decoded from the run's events. A page release
-/// belongs to the 'page not present' reported before it; <see cref="Releases"/> keeps every release in order.
+/// Everything the msr-protocol and async-pf guests reported, in order, decoded from the run's events. The n-th page
+/// release belongs to the n-th 'page not present' (the #PF handler releases once per 'page not present', and the
+/// async-pf guest's reports of it reach the host only after the run, <see cref="DeferredReports"/>, so the order of
+/// events does not pair them); <see cref="Releases"/> keeps every release in order.
 /// </summary>
 public sealed record GuestObservations(
     IReadOnlyList<ObservedAccess> Accesses,
@@ -82,10 +84,7 @@ public sealed record GuestObservations(
         {
             if (e is GuestPageRelease release)
             {
-                var observed = new ObservedRelease(release.PageIndex, release.InterruptsEnabled);
-                releases.Add(observed);
-                if (notPresents.Count > 0 && notPresents[^1].Release is null)
-                    notPresents[^1] = notPresents[^1] with { Release = observed };
+                releases.Add(new ObservedRelease(release.PageIndex, release.InterruptsEnabled));
                 continue;
             }
             if (e is not GuestReport report)
@@ -125,6 +124,8 @@ public sealed record GuestObservations(
                 case GuestReports.EndTsc: endTsc = value; break;
             }
         }
+        for (int i = 0; i < Math.Min(notPresents.Count, releases.Count); i++)
+            notPresents[i] = notPresents[i] with { Release = releases[i] };
         return new GuestObservations(accesses, waits, interrupts, notPresents, genuine, setupInt, setupEn, values, acks, touches, startTsc, endTsc, releases, slot);
     }
 }

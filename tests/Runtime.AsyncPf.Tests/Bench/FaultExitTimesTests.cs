@@ -8,9 +8,9 @@ public class FaultExitTimesTests
     private static CaseEvent Guest(string kind, uint token, double timeUs) => new(kind, token, timeUs, CaseEvents.Guest);
 
     [Fact]
-    public void Periods_run_from_each_not_present_to_the_next_and_latencies_to_the_ready_of_the_same_token()
+    public void Periods_run_from_each_release_exit_to_the_next_and_latencies_to_the_ready_of_the_same_token()
     {
-        var times = FaultExitTimes.Of([
+        var times = FaultExitTimes.Of([120, 1120, 1620], [
             Guest(CaseEvents.WakeupAll, 0xffffffff, 0),
             Guest(CaseEvents.PageNotPresent, 0x1000, 100),
             Guest(CaseEvents.PageReady, 0x1000, 400),
@@ -26,7 +26,7 @@ public class FaultExitTimesTests
     [Fact]
     public void A_ready_without_its_fault_and_the_traces_events_are_not_counted()
     {
-        var times = FaultExitTimes.Of([
+        var times = FaultExitTimes.Of([], [
             Guest(CaseEvents.PageReady, 0x1000, 50),
             new CaseEvent(CaseEvents.PageNotPresent, 0x1000, 90, CaseEvents.Trace),
             Guest(CaseEvents.PageNotPresent, 0x1000, 100),
@@ -41,8 +41,8 @@ public class FaultExitTimesTests
     [Fact]
     public void Runs_side_by_side_keep_their_own_periods()
     {
-        var first = FaultExitTimes.Of([Guest(CaseEvents.PageNotPresent, 1, 0), Guest(CaseEvents.PageNotPresent, 2, 1000)]);
-        var second = FaultExitTimes.Of([Guest(CaseEvents.PageNotPresent, 1, 5000), Guest(CaseEvents.PageNotPresent, 2, 7000)]);
+        var first = FaultExitTimes.Of([0, 1000], []);
+        var second = FaultExitTimes.Of([5000, 7000], []);
         Assert.Equal([1.0, 2.0], first.Concat(second).PeriodsMs);
     }
 }

@@ -46,7 +46,7 @@ public class GuestProgramTests
         Assert.Equal(AsyncPf().Sha256, AsyncPf().Sha256);
         Assert.Equal(Msr().Sha256, Msr().Sha256);
         Assert.Equal(MinimalGuest.Build(Layout).Sha256, MinimalGuest.Build(Layout).Sha256);
-        Assert.Equal("1fa0921e13dbc39fd937bb609f4be18799b28935848ac2152d7ee26586173cb3", AsyncPf().Sha256);
+        Assert.Equal("e1f766e8fc8885c074c43438181577511f4cdebb3df8ab566c17d5a808297d60", AsyncPf().Sha256);
         Assert.Equal("5b1c7017f020069676916ace0b42ae6a3f6f6b27e52606fa7bef070ba8e63656", Msr().Sha256);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vmspec.Runtime.AsyncPf.Oracle;
+using static Vmspec.Cli.Results.ResultsJsonFields;
 
 namespace Vmspec.Cli.Results;
 
@@ -122,64 +123,4 @@ internal static class ResultsJsonReader
         "skipped" => Outcome.Skipped,
         _ => throw new FormatException($"results.json: {at} is \"{status}\", not passed, failed or skipped"),
     };
-
-    private static JsonElement Property(JsonElement parent, string name, string at)
-    {
-        if (parent.ValueKind != JsonValueKind.Object)
-            throw new FormatException($"results.json: {Where(at)} is not an object");
-        return parent.TryGetProperty(name, out var value) ? value : throw new FormatException($"results.json: {Join(at, name)} is missing");
-    }
-
-    private static JsonElement Object(JsonElement parent, string name, string at)
-    {
-        var value = Property(parent, name, at);
-        return value.ValueKind == JsonValueKind.Object ? value : throw new FormatException($"results.json: {Join(at, name)} is not an object");
-    }
-
-    private static JsonElement.ArrayEnumerator Array(JsonElement parent, string name, string at)
-    {
-        var value = Property(parent, name, at);
-        return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : throw new FormatException($"results.json: {Join(at, name)} is not an array");
-    }
-
-    private static string String(JsonElement parent, string name, string at) => StringValue(Property(parent, name, at), Join(at, name));
-
-    private static string StringValue(JsonElement value, string at) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"results.json: {at} is not a string");
-
-    private static string? OptionalString(JsonElement parent, string name, string at) =>
-        !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null : StringValue(value, Join(at, name));
-
-    private static bool Boolean(JsonElement parent, string name, string at) => Property(parent, name, at).ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw new FormatException($"results.json: {Join(at, name)} is not true or false"),
-    };
-
-    private static int Int(JsonElement parent, string name, string at)
-    {
-        var value = Property(parent, name, at);
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
-            ? number : throw new FormatException($"results.json: {Join(at, name)} is not an integer");
-    }
-
-    private static double Number(JsonElement parent, string name, string at)
-    {
-        var value = Property(parent, name, at);
-        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number)
-            ? number : throw new FormatException($"results.json: {Join(at, name)} is not a number");
-    }
-
-    private static TimeSpan? OptionalMilliseconds(JsonElement parent, string name, string at)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            return null;
-        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double ms)
-            ? TimeSpan.FromMilliseconds(ms) : throw new FormatException($"results.json: {Join(at, name)} is not a number");
-    }
-
-    private static string Join(string at, string name) => at.Length == 0 ? name : $"{at}.{name}";
-
-    private static string Where(string at) => at.Length == 0 ? "the top level" : at;
 }

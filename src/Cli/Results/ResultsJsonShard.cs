@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vmspec.Cli.Sharding;
+using static Vmspec.Cli.Results.ResultsJsonFields;
 
 namespace Vmspec.Cli.Results;
 
@@ -44,20 +45,20 @@ internal static class ResultsJsonShard
             return null;
         if (shard.ValueKind != JsonValueKind.Object)
             throw Error("shard is not an object");
-        var hosts = Array(shard, "hosts").Select((host, i) => StringValue(host, $"shard.hosts[{i}]")).ToList();
-        var cases = Array(shard, "cases").Select((c, i) => new MatrixCase(String(c, "name", $"shard.cases[{i}]"), String(c, "guest", $"shard.cases[{i}]"),
-            String(c, "plan", $"shard.cases[{i}]"), Int(c, "cost", $"shard.cases[{i}]"))).ToList();
+        var hosts = Array(shard, "hosts", Property).Select((host, i) => StringValue(host, $"{Property}.hosts[{i}]")).ToList();
+        var cases = Array(shard, "cases", Property).Select((c, i) => new MatrixCase(String(c, "name", $"{Property}.cases[{i}]"),
+            String(c, "guest", $"{Property}.cases[{i}]"), String(c, "plan", $"{Property}.cases[{i}]"), Int(c, "cost", $"{Property}.cases[{i}]"))).ToList();
         if (cases.Any(c => c.Cost < 1))
             throw Error("shard.cases: a cost is not positive");
         if (!InNameOrder(hosts) || !InNameOrder(cases.Select(c => c.Name).ToList()))
             throw Error("shard.hosts and shard.cases are not each in name order, once each");
         var matrix = new ShardMatrix(hosts, cases);
-        var digest = String(shard, "matrix", "shard");
+        var digest = String(shard, "matrix", Property);
         if (digest != matrix.Digest)
             throw Error($"shard.matrix is {digest}, but its hosts and cases hash to {matrix.Digest}");
         try
         {
-            return new ShardRecord(ShardSpec.Create(Int(shard, "index", "shard"), Int(shard, "count", "shard"), "shard"), String(shard, "vmspec", "shard"), matrix);
+            return new ShardRecord(ShardSpec.Create(Int(shard, "index", Property), Int(shard, "count", Property), Property), String(shard, "vmspec", Property), matrix);
         }
         catch (ShardSpecException e)
         {
@@ -67,19 +68,6 @@ internal static class ResultsJsonShard
 
     private static bool InNameOrder(List<string> names) =>
         names.SequenceEqual(names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal);
-
-    private static JsonElement.ArrayEnumerator Array(JsonElement shard, string name) =>
-        shard.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : throw Error($"shard.{name} is not an array");
-
-    private static string String(JsonElement parent, string name, string at) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? StringValue(value, $"{at}.{name}") : throw Error($"{at}.{name} is missing");
-
-    private static string StringValue(JsonElement value, string at) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Error($"{at} is not a string");
-
-    private static int Int(JsonElement parent, string name, string at) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
-            ? number : throw Error($"{at}.{name} is not an integer");
 
     private static FormatException Error(string message) => new($"results.json: {message}");
 }

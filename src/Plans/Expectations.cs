@@ -26,12 +26,14 @@ public sealed record CaseExpectations(Expectations Common, IReadOnlyList<HostExp
 public sealed record HostExpectations(HostCondition Condition, Expectations Overrides);
 
 /// <summary>
-/// Null means "not checked" (or, in an override, "as the common expectations say"). <see cref="KernelAbi"/> and
-/// <see cref="GuestEnablesAsyncPf"/> only appear for Linux guests; the kernel ABI is a property of the image, so
-/// overrides never set it.
+/// Null means "not checked" (or, in an override, "as the common expectations say"). <see cref="KernelAbi"/>,
+/// <see cref="GuestEnablesAsyncPf"/> and <see cref="GuestTakesAsyncPf"/> only appear for Linux guests; the kernel ABI
+/// is a property of the image, so overrides never set it. <see cref="GuestTakesAsyncPf"/> true: while the Linux
+/// workload reads its evicted pages, KVM's trace shows at least one page-not-present, each paired with a page-ready of
+/// the same token, and the guest verified every page's contents.
 /// </summary>
 public sealed record Expectations(EventExpectations Events, AbiExpectations Abi, ApfDataAbi? KernelAbi = null,
-    bool? GuestEnablesAsyncPf = null, GatedMsrHostRead? HostReadOfGatedMsr = null)
+    bool? GuestEnablesAsyncPf = null, GatedMsrHostRead? HostReadOfGatedMsr = null, bool? GuestTakesAsyncPf = null)
 {
     public static Expectations Unchecked { get; } = new(EventExpectations.Unchecked, new AbiExpectations(null));
 
@@ -45,7 +47,8 @@ public sealed record Expectations(EventExpectations Events, AbiExpectations Abi,
         new AbiExpectations(o.Abi.CanaryIntact ?? Abi.CanaryIntact),
         o.KernelAbi ?? KernelAbi,
         o.GuestEnablesAsyncPf ?? GuestEnablesAsyncPf,
-        o.HostReadOfGatedMsr ?? HostReadOfGatedMsr);
+        o.HostReadOfGatedMsr ?? HostReadOfGatedMsr,
+        o.GuestTakesAsyncPf ?? GuestTakesAsyncPf);
 }
 
 /// <summary>Null means "not checked".</summary>

@@ -53,11 +53,30 @@ public sealed record MsrAccess(uint Msr, MsrOp Op, ulong? Value, AccessExpectati
         : $"wrmsr {KvmPvMsrs.Describe(Msr)} 0x{(Value ?? 0).ToString("x", CultureInfo.InvariantCulture)}";
 }
 
-public sealed record LinuxGuestPlan(KernelSource Kernel, FileReference? Initramfs, string Cmdline) : GuestPlan
+/// <summary>
+/// A Linux kernel guest. <paramref name="Initramfs"/> null: the runtime generates one whose /init runs
+/// <paramref name="Workload"/> (null: no fault workload); the two exclude each other.
+/// </summary>
+public sealed record LinuxGuestPlan(KernelSource Kernel, FileReference? Initramfs, string Cmdline, LinuxWorkload? Workload = null) : GuestPlan
 {
     public const string ProgramName = "linux";
 
     public override string Program => ProgramName;
+}
+
+/// <summary>
+/// The fault workload of vmspec's generated /init: it fills a buffer of <paramref name="Pages"/> 4 KiB pages with a
+/// known pattern; the host then evicts those pages from guest RAM and refills them on demand through userfaultfd while
+/// the guest reads them back, so the guest kernel itself takes the async #PFs.
+/// </summary>
+public sealed record LinuxWorkload(uint Pages)
+{
+    public const uint PageSize = 4096;
+
+    /// <summary>256 MiB: the most a spec may ask for.</summary>
+    public const uint MaxPages = 65536;
+
+    public ulong Bytes => (ulong)Pages * PageSize;
 }
 
 public abstract record KernelSource;

@@ -1,4 +1,5 @@
 using Vmspec.Abi.Kvm;
+using Vmspec.Abi.KvmPara;
 using Vmspec.Plans.Hosts;
 
 namespace Vmspec.Plans.Tests;
@@ -52,6 +53,19 @@ public sealed class CaseExpectationsTests
             [new(new HostCondition(KvmFlavour.KvmAmd, null), Events(1)), new(new HostCondition(null, Range("6.12")), Events(2))]);
         Assert.Equal(2u, twice.For(Amd612).Events.PageNotPresent);
         Assert.Equal(1u, twice.For(Amd61).Events.PageNotPresent);
+    }
+
+    [Fact]
+    public void Linux_expectations_are_overridden_field_by_field_and_the_kernel_ABI_stays()
+    {
+        var linux = new CaseExpectations(
+            Expectations.Unchecked with { KernelAbi = ApfDataAbi.Fixed64, GuestEnablesAsyncPf = true, GuestTakesAsyncPf = true },
+            [new(new HostCondition(KvmFlavour.KvmPvm, null), Expectations.Unchecked with { GuestTakesAsyncPf = false })]);
+
+        var pvm = linux.For(Pvm618);
+        Assert.Equal((ApfDataAbi.Fixed64, true, false), (pvm.KernelAbi, pvm.GuestEnablesAsyncPf, pvm.GuestTakesAsyncPf));
+        Assert.True(linux.For(Amd612).GuestTakesAsyncPf);
+        Assert.Equal("when flavour kvm_pvm", linux.SourceOf(Pvm618, e => e.GuestTakesAsyncPf));
     }
 
     [Fact]

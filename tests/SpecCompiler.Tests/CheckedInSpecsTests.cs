@@ -43,14 +43,18 @@ public sealed class CheckedInSpecsTests
     [Theory]
     [InlineData("linux/debian-6.1-cloud.yaml", Abi.KvmPara.ApfDataAbi.Legacy68)]
     [InlineData("linux/debian-6.12-cloud.yaml", Abi.KvmPara.ApfDataAbi.Fixed64)]
-    public void Linux_specs_expect_their_kernel_ABI_and_async_pf_enabled_at_boot(string spec, Abi.KvmPara.ApfDataAbi abi)
+    public void Linux_specs_expect_their_kernel_ABI_async_pf_enabled_at_boot_and_taken_in_the_workload(string spec, Abi.KvmPara.ApfDataAbi abi)
     {
         var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec)).Cases).Plan;
 
         Assert.Equal(abi, plan.Expect.Common.KernelAbi);
         Assert.True(plan.Expect.Common.GuestEnablesAsyncPf);
+        Assert.True(plan.Expect.Common.GuestTakesAsyncPf);
         Assert.Equal(512UL << 20, plan.Machine.MemoryBytes);
-        Assert.Equal("console=ttyS0 reboot=k panic=-1", Assert.IsType<Plans.LinuxGuestPlan>(plan.Guest).Cmdline);
+        var guest = Assert.IsType<Plans.LinuxGuestPlan>(plan.Guest);
+        Assert.Equal("console=ttyS0 reboot=k panic=-1", guest.Cmdline);
+        Assert.Equal(new Plans.LinuxWorkload(4096), guest.Workload);
+        Assert.Null(guest.Initramfs);
         Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Plans.FeatureMode.Set).Select(f => f.Name));
     }
 

@@ -10,16 +10,26 @@ internal sealed class ExpectBinder(BindingErrors errors)
     /// <summary>Expectations that only a booted Linux kernel can meet, with their field paths.</summary>
     public static IEnumerable<(YamlNode Node, string Path)> LinuxOnly(YamlMapping? expect)
     {
-        foreach (var key in new[] { "kernelAbi", "guestEnablesAsyncPf" })
-        {
-            if (Get(expect, key) is { } node)
-                yield return (node, $"expect.{key}");
-        }
+        if (Get(expect, "kernelAbi") is { } abi)
+            yield return (abi, "expect.kernelAbi");
+        foreach (var found in Everywhere(expect, "guestEnablesAsyncPf").Concat(Everywhere(expect, "guestTakesAsyncPf")))
+            yield return found;
+    }
+
+    /// <summary>Where <c>guestTakesAsyncPf: true</c> is said, common or in a <c>when</c> entry: each needs the Linux workload.</summary>
+    public static IEnumerable<(YamlNode Node, string Path)> TakesAsyncPf(YamlMapping? expect) =>
+        Everywhere(expect, "guestTakesAsyncPf").Where(found => Boolean(found.Node) is true);
+
+    /// <summary><paramref name="key"/> in the common expectations and in every <c>when</c> entry, with its field path.</summary>
+    private static IEnumerable<(YamlNode Node, string Path)> Everywhere(YamlMapping? expect, string key)
+    {
+        if (Get(expect, key) is { } common)
+            yield return (common, $"expect.{key}");
         var entries = Items(Get(expect, "when"));
         for (int i = 0; i < entries.Count; i++)
         {
-            if (Get(entries[i], "guestEnablesAsyncPf") is { } node)
-                yield return (node, $"expect.when[{i}].guestEnablesAsyncPf");
+            if (Get(entries[i], key) is { } node)
+                yield return (node, $"expect.when[{i}].{key}");
         }
     }
 
@@ -64,7 +74,8 @@ internal sealed class ExpectBinder(BindingErrors errors)
             new AbiExpectations(Boolean(Get(abi, "canaryIntact"))),
             null,
             Boolean(Get(node, "guestEnablesAsyncPf")),
-            GatedMsrHostReads.Names.FirstOrDefault(n => n.Key == Text(Get(node, "hostReadOfGatedMsr"))) is { Key: not null } read ? read.Value : null);
+            GatedMsrHostReads.Names.FirstOrDefault(n => n.Key == Text(Get(node, "hostReadOfGatedMsr"))) is { Key: not null } read ? read.Value : null,
+            Boolean(Get(node, "guestTakesAsyncPf")));
     }
 
     private static ApfDataAbi? KernelAbi(string? name) =>

@@ -5,12 +5,12 @@ namespace Vmspec.SpecCompiler.Binding;
 /// <summary>Test guests (with MSR access defaults resolved) and Linux guests (with paths made leaf-relative).</summary>
 internal sealed class GuestBinder(Action<YamlNode, string, string> error, string leafFile)
 {
-    public GuestPlan? Bind(YamlMapping? guest, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf)
+    public GuestPlan? Bind(YamlMapping? guest, YamlMapping? asyncPfNode, AsyncPfPlan? asyncPf, MachinePlan? machine)
     {
         if (Map(guest, "test") is { } test)
             return BindTest(test, asyncPfNode, asyncPf);
         if (Map(guest, "linux") is { } linux)
-            return BindLinux(linux);
+            return BindLinux(linux, machine);
         return null;
     }
 
@@ -85,7 +85,7 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         return new MsrAccess(msr.Value, op.Value, op == MsrOp.Write ? value : null, expect, readBack, wait, Boolean(expectPageReadyNode));
     }
 
-    private LinuxGuestPlan? BindLinux(YamlMapping linux)
+    private LinuxGuestPlan? BindLinux(YamlMapping linux, MachinePlan? machine)
     {
         var kernelNode = Map(linux, "kernel");
         KernelSource? kernel = null;
@@ -104,7 +104,24 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         FileReference? initramfs = null;
         if (Map(linux, "initramfs") is { } initrd && Get(initrd, "path") is { } initrdPath)
             initramfs = BindFile(initrd, initrdPath, "guest.linux.initramfs");
-        return kernel is null ? null : new LinuxGuestPlan(kernel, initramfs, Text(Get(linux, "cmdline")) ?? "");
+        var workload = BindWorkload(linux, machine);
+        return kernel is null ? null : new LinuxGuestPlan(kernel, initramfs, Text(Get(linux, "cmdline")) ?? "", workload);
+    }
+
+    /// <summary>The workload runs in the /init vmspec generates, so a spec that brings its own initramfs cannot have one.</summary>
+    private LinuxWorkload? BindWorkload(YamlMapping linux, MachinePlan? machine)
+    {
+        if (Map(linux, "workload") is not { } workload)
+            return null;
+        if (Get(linux, "initramfs") is not null)
+            error(workload, "guest.linux.workload", "the workload runs in the /init vmspec generates, but guest.linux.initramfs brings its own; "
+                + (IsLeaf(workload.Location.File) ? "drop the initramfs or the workload" : "drop the initramfs, or extend a base without a workload (an extending spec cannot remove it)"));
+        if (Integer(Get(workload, "pages")) is not { } pages || pages is 0 or > LinuxWorkload.MaxPages)
+            return null;
+        var plan = new LinuxWorkload((uint)pages);
+        if (machine is not null && plan.Bytes >= machine.MemoryBytes)
+            error(Get(workload, "pages")!, "guest.linux.workload.pages", $"{pages} pages of 4 KiB do not fit in {machine.MemoryBytes} bytes of guest RAM");
+        return plan;
     }
 
     private FileReference? BindFile(YamlNode owner, YamlNode pathNode, string path)
@@ -123,6 +140,8 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         }
         return new FileReference(LeafRelative(pathNode.Location.File, relative), hash);
     }
+
+    private bool IsLeaf(string file) => Path.GetFullPath(file) == Path.GetFullPath(leafFile);
 
     /// <summary>Paths are written relative to their own file; the plan holds them relative to the leaf spec.</summary>
     private string LeafRelative(string definingFile, string relative)

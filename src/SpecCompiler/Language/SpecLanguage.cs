@@ -126,11 +126,20 @@ internal static class SpecLanguage
         new("sha256", Sha256),
     ], ExactlyOneOf: ["debian", "path"]);
 
+    private static readonly ObjectShape LinuxFaultWorkload = new(
+        "The fault workload of vmspec's generated /init: after boot it fills a buffer with a known pattern; the host evicts "
+        + "those pages from guest RAM and refills them on demand through userfaultfd while the guest reads them back, so Linux "
+        + "itself takes async #PFs. Not with initramfs (your own /init).",
+    [
+        new("pages", new IntegerShape("4 KiB pages of the buffer", 1, LinuxWorkload.MaxPages), Required: true),
+    ]);
+
     private static readonly ObjectShape LinuxGuest = new("A Linux kernel guest.",
     [
         new("kernel", Kernel, Required: true),
         new("initramfs", FileReference),
         new("cmdline", new StringShape("kernel command line", null, 2048)),
+        new("workload", LinuxFaultWorkload),
     ]);
 
     private static readonly ObjectShape Guest = new("What runs in the VM.",
@@ -174,6 +183,10 @@ internal static class SpecLanguage
     private static readonly BooleanShape GuestEnablesAsyncPf = new(
         "Linux guests only: the booted kernel writes MSR_KVM_ASYNC_PF_EN = 64-byte aligned GPA | enabled | delivery-as-int and MSR_KVM_ASYNC_PF_INT = 0xf3");
 
+    private static readonly BooleanShape GuestTakesAsyncPf = new(
+        "Linux guests only: while the workload reads its evicted pages, the host's KVM trace shows at least one page-not-present, "
+        + "every one paired with a page-ready of the same token, and the guest verified every page's contents");
+
     private static readonly EnumShape HostReadOfGatedMsr = new(
         "what KVM_GET_MSRS does with an async #PF MSR this vCPU's CPUID gates under enforcement: refused, or reads-zero",
         GatedMsrHostReads.Names.Select(n => n.Key).ToArray());
@@ -189,6 +202,7 @@ internal static class SpecLanguage
         new("events", Events),
         new("abi", Abi),
         new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
+        new("guestTakesAsyncPf", GuestTakesAsyncPf),
         new("hostReadOfGatedMsr", HostReadOfGatedMsr),
     ]);
 
@@ -200,6 +214,7 @@ internal static class SpecLanguage
             "Linux guests only: the kvm_vcpu_pv_apf_data layout the kernel image's BTF must show (vmspec abi verdict)",
             ApfDataLayouts.Names.Select(n => n.Key).ToArray())),
         new("guestEnablesAsyncPf", GuestEnablesAsyncPf),
+        new("guestTakesAsyncPf", GuestTakesAsyncPf),
         new("hostReadOfGatedMsr", HostReadOfGatedMsr),
         new("when", new ListShape("Where results differ by host: overrides keyed by KVM flavour and host kernel release", HostExpectations, MinItems: 1, MaxItems: 32)),
     ]);

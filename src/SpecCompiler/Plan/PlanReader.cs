@@ -95,7 +95,18 @@ public static class PlanReader
         }
         kernel.NoOthers();
         var initramfs = linux.Optional("initramfs") is { } i ? ReadFile(new JsonFields(i, linux.PathOf("initramfs"))) : null;
-        return new LinuxGuestPlan(source, initramfs, linux.String("cmdline"));
+        LinuxWorkload? workload = null;
+        if (linux.Optional("workload") is { } w)
+        {
+            var f = new JsonFields(w, linux.PathOf("workload"));
+            workload = new LinuxWorkload((uint)f.UInt("pages", LinuxWorkload.MaxPages));
+            f.NoOthers();
+            if (workload.Pages == 0)
+                throw new PlanFormatException($"{f.PathOf("pages")}: expected at least 1 page");
+            if (initramfs is not null)
+                throw new PlanFormatException($"{linux.PathOf("workload")}: the workload runs in the /init vmspec generates, and this plan brings its own initramfs");
+        }
+        return new LinuxGuestPlan(source, initramfs, linux.String("cmdline"), workload);
     }
 
     private static FileReference ReadFile(JsonFields file)
@@ -150,7 +161,8 @@ public static class PlanReader
             new AbiExpectations(abi.OptionalBool("canaryIntact")),
             e.Optional("kernelAbi") is not null ? e.Enum("kernelAbi", ApfDataLayouts.Names) : null,
             e.OptionalBool("guestEnablesAsyncPf"),
-            e.Optional("hostReadOfGatedMsr") is not null ? e.Enum("hostReadOfGatedMsr", GatedMsrHostReads.Names) : null);
+            e.Optional("hostReadOfGatedMsr") is not null ? e.Enum("hostReadOfGatedMsr", GatedMsrHostReads.Names) : null,
+            e.OptionalBool("guestTakesAsyncPf"));
         events.NoOthers();
         abi.NoOthers();
         return result;

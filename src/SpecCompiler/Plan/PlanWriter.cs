@@ -69,7 +69,8 @@ public static class PlanWriter
                 _ => throw new InvalidOperationException($"unknown kernel source {linux.Kernel.GetType().Name}"),
             })
             .Set("initramfs", linux.Initramfs is { } initrd ? File(initrd) : null)
-            .Set("cmdline", linux.Cmdline),
+            .Set("cmdline", linux.Cmdline)
+            .Set("workload", linux.Workload is { } w ? new JsonObject().Set("pages", (ulong)w.Pages) : null),
         _ => throw new InvalidOperationException($"unknown guest {guest.GetType().Name}"),
     };
 
@@ -97,5 +98,6 @@ public static class PlanWriter
         .Set("abi", new JsonObject().Set("canaryIntact", e.Abi.CanaryIntact))
         .Set("kernelAbi", e.KernelAbi is { } abi ? ApfDataLayouts.Name(abi) : null)
         .Set("guestEnablesAsyncPf", e.GuestEnablesAsyncPf)
+        .Set("guestTakesAsyncPf", e.GuestTakesAsyncPf)
         .Set("hostReadOfGatedMsr", e.HostReadOfGatedMsr is { } read ? GatedMsrHostReads.Name(read) : null);
 }

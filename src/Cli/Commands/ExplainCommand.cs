@@ -6,13 +6,16 @@ using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Cli.Commands;
 
-/// <summary><c>vmspec explain SPEC</c>: the resolved plan of each case and the CPUID it sets next to what the host offers.</summary>
+/// <summary>
+/// <c>vmspec explain SPEC</c>: the resolved plan of each case, for a Linux guest its kernel, workload and Linux
+/// expectations, and the CPUID it sets next to what the host offers.
+/// </summary>
 internal static class ExplainCommand
 {
     public static Command Create()
     {
         var spec = new Argument<string>("spec") { Description = "the spec file" };
-        var command = new Command("explain", "Show the resolved plan and the CPUID it sets next to what the host offers") { spec };
+        var command = new Command("explain", "Show the resolved plan, a Linux guest's kernel, workload and expectations, and the CPUID it sets next to what the host offers") { spec };
         command.SetAction(parse => Run(parse.GetValue(spec)!));
         return command;
     }
@@ -29,6 +32,8 @@ internal static class ExplainCommand
         {
             Console.WriteLine($"# {compiled.Name}  (plan sha256 {compiled.Digest})");
             Console.WriteLine(System.Text.Encoding.UTF8.GetString(compiled.CanonicalJson).TrimEnd());
+            foreach (var line in LinuxGuestExplanation.Lines(compiled.Plan))
+                Console.WriteLine(line);
             var edits = CaseCpuid.Edits(compiled.Plan.Cpuid);
             Console.WriteLine("CPUID edits (register: set bits / clear bits):");
             if (edits.Count == 0)

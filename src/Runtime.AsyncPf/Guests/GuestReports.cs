@@ -51,4 +51,15 @@ public static class GuestReports
     /// with <see cref="EndTsc"/>, the pairs of guest TSC and host exit time that place the deferred reports (<see cref="ReportLog"/>).
     /// </summary>
     public const uint ClockTsc = 0x55;
+
+    /// <summary>Linux /init: ioperm(0xE0, 32) returned (the value: its result; the report itself proves the ports are open).</summary>
+    public const uint InitStarted = 0x60;
+    /// <summary>Linux /init: write() of its greeting to /dev/console returned this (bytes written, or -errno).</summary>
+    public const uint ConsoleWritten = 0x61;
+    /// <summary>Linux /init: mmap() of the workload buffer failed with this -errno; Done follows.</summary>
+    public const uint WorkloadMapFailed = 0x62;
+    /// <summary>Linux /init: pages of the workload buffer whose contents were wrong when read back after the eviction.</summary>
+    public const uint WorkloadMismatches = 0x63;
+    /// <summary>Linux /init: the first page index whose contents were wrong (sent only when there is one).</summary>
+    public const uint WorkloadFirstMismatch = 0x64;
 }

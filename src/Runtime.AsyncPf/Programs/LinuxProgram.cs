@@ -4,21 +4,22 @@ using Vmspec.Abi.Kvm;
 using Vmspec.Abi.KvmPara;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Abi;
+using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Debian;
+using Vmspec.Runtime.Boot;
+using Vmspec.Runtime.Kvm;
 
 namespace Vmspec.Runtime.AsyncPf.Programs;
 
 /// <summary>
 /// <c>linux</c>: the guest is a real Linux kernel. The kernel is fetched and verified by sha256, its async #PF ABI
-/// is read from its BTF and compared with the plan; booting it needs hardware KVM and devices not emulated yet.
+/// is read from its BTF and compared with the plan; then it boots on KVM to vmspec's /init (<see cref="WorkloadInit"/>),
+/// and the host checks how the guest enabled async #PF, the data area's layout and the async #PFs of the workload.
 /// </summary>
 public sealed class LinuxProgram : ICaseProgram
 {
     public const string PvmCannotBoot =
         "kvm_pvm cannot boot unmodified Linux: all CPL0 kernel code runs in KVM's instruction emulator, which dies in int3_selftest";
-
-    public const string LinuxBootIncomplete =
-        "booting real Linux needs devices this build does not emulate yet (i8254 PIT, a sink for legacy ports, UART IRQ 4); the loader itself is tested with the synthetic kernel";
 
     public static LinuxProgram Instance { get; } = new();
 
@@ -38,6 +39,7 @@ public sealed class LinuxProgram : ICaseProgram
         var expected = plan.Expect.For(new HostIdentity(host.Flavour, host.KernelRelease));
         var checks = new List<Check>();
         var (image, unavailable) = await ResolveKernelAsync(guest.Kernel, specDirectory);
+        string btfVerdict = ApfDataLayouts.UnknownName;
         if (image is null)
         {
             checks.Add(Check.SkipRequired("kernel ABI", AbiName(expected.KernelAbi), unavailable!));
@@ -47,6 +49,7 @@ public sealed class LinuxProgram : ICaseProgram
             try
             {
                 var report = AbiReport.Create(image);
+                btfVerdict = report.Verdict;
                 if (expected.KernelAbi is { } abi)
                     checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)",
                         report.Verdict == AbiName(abi) ? Outcome.Passed : Outcome.Failed, AbiName(abi), $"{report.Verdict}: {report.Detail}"));
@@ -56,13 +59,62 @@ public sealed class LinuxProgram : ICaseProgram
                 checks.Add(new Check("kernel ABI (struct kvm_vcpu_pv_apf_data)", Outcome.Failed, AbiName(expected.KernelAbi), e.Message));
             }
         }
-        var bootReason = !host.Available ? host.Reason
+        string? bootSkip = !host.Available ? host.Reason
             : KvmFlavours.EmulatesCpl0(host.Flavour) ? PvmCannotBoot
-            : LinuxBootIncomplete;
-        checks.Add(Check.SkipRequired("boot to init and enable async #PF", expected.GuestEnablesAsyncPf is false ? "not enabled" : "EN = GPA|ENABLED|DELIVERY_AS_INT, INT = 0xf3", bootReason));
+            : image is null ? unavailable
+            : null;
+        if (bootSkip is not null)
+            checks.Add(Check.SkipRequired("boot to /init", "/init reports status 0 on the Done port", bootSkip));
+        else
+            checks.AddRange(Boot(plan, guest, image!, btfVerdict, expected, specDirectory));
         var status = CaseResult.Summarize(checks);
         return new CaseResult(plan.Name, LinuxGuestPlan.ProgramName, status, checks, AsyncPfCounts.None, watch.Elapsed,
             status == Outcome.Skipped ? CaseResult.RequiredSkip(checks)?.Observed : null);
+    }
+
+    /// <summary>Boots the kernel with the generated /init (or the spec's initramfs) and checks what the host saw.</summary>
+    private static IEnumerable<Check> Boot(VmPlan plan, LinuxGuestPlan guest, string kernel, string btfVerdict, Expectations expected, string specDirectory)
+    {
+        uint pages = guest.Workload?.Pages ?? 0;
+        byte[] initramfs;
+        if (guest.Initramfs is { } file)
+        {
+            string path = Path.GetFullPath(Path.Combine(specDirectory, file.Path));
+            initramfs = File.ReadAllBytes(path);
+            string actual = Convert.ToHexStringLower(SHA256.HashData(initramfs));
+            if (actual != file.Sha256)
+                return [new Check("boot to /init", Outcome.Failed, $"initramfs sha256 {file.Sha256}", $"{path} has sha256 {actual}")];
+        }
+        else
+            initramfs = Initramfs.WithInit(WorkloadInit.Build(pages)).Build();
+        var options = new LinuxBootOptions
+        {
+            CommandLine = guest.Cmdline,
+            Initramfs = initramfs,
+            Layout = LinuxBootLayout.Default with { RamSize = plan.Machine.MemoryBytes },
+        };
+        LinuxBootObservation o;
+        try
+        {
+            o = LinuxBoot.Run(kernel, options, CaseCpuid.Edits(plan.Cpuid), plan.Machine.EnforcePvFeatureCpuid, plan.Timeout);
+        }
+        catch (Exception e) when (e is BootLoaderException or KvmException or InvalidOperationException or IOException)
+        {
+            return [new Check("boot to /init", Outcome.Failed, "/init reports status 0 on the Done port", e.Message) { Required = true }];
+        }
+        var checks = LinuxChecks.Boot(o, pages).ToList();
+        if (checks.Any(c => c.Status == Outcome.Failed))
+            return checks;
+        if (expected.GuestEnablesAsyncPf is { } enables)
+            checks.AddRange(LinuxChecks.AsyncPfEnabled(o, enables));
+        if (expected.GuestEnablesAsyncPf is true)
+            checks.Add(LinuxChecks.Layout(o, btfVerdict));
+        if (pages > 0)
+        {
+            checks.AddRange(LinuxChecks.Workload(o, pages, expected.GuestTakesAsyncPf));
+            checks.Add(LinuxChecks.HostWritesOnlyFlagsAndToken(o));
+        }
+        return checks;
     }
 
     private static async Task<(string? Path, string? Reason)> ResolveKernelAsync(KernelSource source, string specDirectory)

@@ -3,10 +3,14 @@ namespace Vmspec.Runtime.AsyncPf.Verification;
 /// <summary>Whether every 'page not present' token met exactly one 'page ready' with the same token, and vice versa.</summary>
 public sealed record TokenPairing(bool Paired, IReadOnlyList<uint> Paired1To1, IReadOnlyList<string> Problems)
 {
-    public static TokenPairing Analyze(IReadOnlyList<ObservedNotPresent> notPresents, IReadOnlyList<ObservedInterrupt> interrupts)
+    public static TokenPairing Analyze(IReadOnlyList<ObservedNotPresent> notPresents, IReadOnlyList<ObservedInterrupt> interrupts) =>
+        OfTokens(notPresents.Select(n => (uint)n.Cr2), interrupts.Where(i => i.IsPageReady).Select(i => i.Token));
+
+    /// <summary>Pairs 'page not present' tokens with 'page ready' tokens (wakeup-alls excluded by the caller).</summary>
+    public static TokenPairing OfTokens(IEnumerable<uint> notPresent, IEnumerable<uint> pageReady)
     {
-        var notPresentTokens = notPresents.GroupBy(n => (uint)n.Cr2).ToDictionary(g => g.Key, g => g.Count());
-        var readyTokens = interrupts.Where(i => i.IsPageReady).GroupBy(i => i.Token).ToDictionary(g => g.Key, g => g.Count());
+        var notPresentTokens = notPresent.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        var readyTokens = pageReady.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
         var problems = new List<string>();
         var paired = new List<uint>();
         foreach (var (token, count) in notPresentTokens.OrderBy(kv => kv.Key))

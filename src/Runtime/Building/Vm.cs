@@ -30,7 +30,7 @@ public sealed class Vm : IDisposable
         KvmVcpuFd vcpu = Vcpu ?? throw new ObjectDisposedException(nameof(Vm));
         if (_ran) throw new InvalidOperationException("a VM runs its guest once; build a new VM to run again");
         _ran = true;
-        return VcpuRunner.Run(vcpu, Memory, Config.Layout, Config.Timeout, Config.Devices, UserfaultSlot, Flavour);
+        return VcpuRunner.Run(vcpu, Memory, Config.Layout, Config.Timeout, Config.Devices, UserfaultSlot, Flavour, Config.MmioDevices);
     }
 
     /// <summary>KVM_GET_MSRS of the vCPU after (or before) the run.</summary>

@@ -33,6 +33,10 @@ public static class VmBuilder
     {
         if ((config.Program is null) == (config.Boot is null))
             throw new ArgumentException("a VM config needs exactly one of Program and Boot");
+        if (config.Pit && !config.Irqchip)
+            throw new ArgumentException("an in-kernel PIT needs the in-kernel irqchip");
+        if (!config.Irqchip && config.Devices.OfType<IInterruptSource>().Any())
+            throw new ArgumentException("devices that raise interrupts need the in-kernel irqchip");
         if (config.Program is { } p && p.LoadAddress != config.Layout.Code)
             throw new ArgumentException($"the program loads at 0x{p.LoadAddress:x} but the layout's code is at 0x{config.Layout.Code:x}");
     }
@@ -42,6 +46,9 @@ public static class VmBuilder
         GuestLayout layout = config.Layout;
         vm.VmFd = kvm.CreateVm();
         if (config.Irqchip) vm.VmFd.CreateIrqchip();
+        if (config.Pit) vm.VmFd.CreatePit2(KvmPitConfig.SpeakerDummy);
+        foreach (IInterruptSource source in config.Devices.OfType<IInterruptSource>())
+            source.Connect(new KvmIrqLine(vm.VmFd, source.Irq));
 
         AddSlot(vm, RamSlot, 0, config.Boot?.RamSize ?? layout.RamSize);
         foreach (var extra in config.ExtraSlots) AddSlot(vm, extra.Id, extra.GuestPhysicalAddress, extra.Size);

@@ -20,10 +20,15 @@ public sealed record VmConfig
     public GuestLayout Layout { get; init; } = GuestLayout.Default;
     /// <summary>Port I/O devices (UART, i8042, ...) consulted before the report ports; the caller keeps them to read their state.</summary>
     public IReadOnlyList<IPortIoDevice> Devices { get; init; } = [];
+    /// <summary>Devices offered MMIO exits outside RAM; without one, an MMIO exit ends the run.</summary>
+    public IReadOnlyList<IMmioDevice> MmioDevices { get; init; } = [];
     public IReadOnlyList<SlotConfig> ExtraSlots { get; init; } = [];
     public UserfaultSlotConfig? UserfaultSlot { get; init; }
     /// <summary>In-kernel LAPIC/IOAPIC (KVM_CREATE_IRQCHIP); needed for interrupts and x2APIC.</summary>
     public bool Irqchip { get; init; } = true;
+    /// <summary>In-kernel i8254 PIT (KVM_CREATE_PIT2, port 0x61 included); needs <see cref="Irqchip"/>. Devices that are
+    /// <see cref="IInterruptSource"/>s are wired to the irqchip's GSIs either way.</summary>
+    public bool Pit { get; init; }
     public IReadOnlyList<CpuidEdit> CpuidEdits { get; init; } = [];
     /// <summary>Set CPUID.1:ECX.x2APIC as the prototype does.</summary>
     public bool ForceX2Apic { get; init; } = true;

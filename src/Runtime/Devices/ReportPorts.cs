@@ -27,6 +27,11 @@ public static class ReportPorts
     /// handles it: it records a <see cref="GuestPageRelease"/> with RFLAGS.IF as KVM reported it at this exit.
     /// </summary>
     public const ushort ReleasePage = 0xE7;
+    /// <summary>
+    /// A Linux guest's /init has filled its workload buffer (the value: its page count) and waits while the host
+    /// evicts those pages, to give them back on demand. A device claims it; without one the run ends.
+    /// </summary>
+    public const ushort EvictWorkload = 0xE8;
     /// <summary>The guest finished; the value is its status.</summary>
     public const ushort Done = 0xEF;
 

@@ -9,11 +9,13 @@ public readonly record struct SerialLine(TimeSpan At, string Text);
 /// <summary>
 /// A 16550A UART (COM1 at 0x3F8 by default) with polled output: THR bytes go to a bounded, line-timestamped log;
 /// LSR always says the transmitter is empty; IER/LCR/MCR/SCR and the divisor latch read back what was written;
-/// loopback (MCR bit 4) echoes THR into the receiver and MCR into MSR, as Linux's 8250 probe checks. No IRQ is raised.
+/// loopback (MCR bit 4) echoes THR into the receiver and MCR into MSR, as Linux's 8250 probe checks. Once connected,
+/// its interrupt line is high while an enabled interrupt is pending and OUT2 (MCR bit 3, the PC's IRQ gate) is set.
 /// </summary>
-public sealed class Serial16550 : IPortIoDevice
+public sealed class Serial16550 : IPortIoDevice, IInterruptSource
 {
     public const ushort Com1 = 0x3F8;
+    public const uint Com1Irq = 4;
     public const int RegisterCount = 8;
     public const int DefaultLogCapacity = 1 << 20;
 
@@ -26,7 +28,7 @@ public sealed class Serial16550 : IPortIoDevice
     public const byte IerReceivedData = 0x01, IerThrEmpty = 0x02;
     public const byte IirNoInterrupt = 0x01, IirThrEmpty = 0x02, IirReceivedData = 0x04, IirFifoEnabled = 0xC0;
     public const byte FcrEnable = 0x01, FcrClearReceiver = 0x02;
-    public const byte McrLoopback = 0x10;
+    public const byte McrOut2 = 0x08, McrLoopback = 0x10;
     /// <summary>MSR outside loopback: DCD, DSR and CTS asserted (a cable is plugged in and ready).</summary>
     public const byte MsrDefault = 0x80 | 0x20 | 0x10;
 
@@ -39,11 +41,13 @@ public sealed class Serial16550 : IPortIoDevice
     private int _retained;
     private byte _ier, _lcr, _mcr, _scr, _dll = 0x0C, _dlm, _fcr;
     private bool _thrEmptyInterrupt;
+    private IInterruptLine? _line;
 
-    public Serial16550(ushort basePort = Com1, int logCapacity = DefaultLogCapacity, Func<TimeSpan>? clock = null)
+    public Serial16550(ushort basePort = Com1, int logCapacity = DefaultLogCapacity, Func<TimeSpan>? clock = null, uint irq = Com1Irq)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(logCapacity);
         _base = basePort;
+        Irq = irq;
         _capacity = logCapacity;
         if (clock is null)
         {
@@ -70,19 +74,35 @@ public sealed class Serial16550 : IPortIoDevice
         }
     }
 
+    public uint Irq { get; }
+
+    public void Connect(IInterruptLine line)
+    {
+        _line = line;
+        UpdateInterruptLine();
+    }
+
     public bool Handles(ushort port) => port >= _base && port < _base + RegisterCount;
 
     public void Read(ushort port, Span<byte> data)
     {
         data.Clear();
         data[0] = ReadRegister((ushort)(port - _base));
+        UpdateInterruptLine();
     }
 
     public GuestEvent? Write(ushort port, ReadOnlySpan<byte> data)
     {
         WriteRegister((ushort)(port - _base), data[0]);
+        UpdateInterruptLine();
         return null;
     }
+
+    /// <summary>Whether an enabled interrupt is pending, as IIR would report it (without acknowledging it).</summary>
+    public bool InterruptPending =>
+        ((_ier & IerReceivedData) != 0 && _received.Count > 0) || ((_ier & IerThrEmpty) != 0 && _thrEmptyInterrupt);
+
+    private void UpdateInterruptLine() => _line?.Set(InterruptPending && (_mcr & McrOut2) != 0 && !Loopback);
 
     private bool DivisorLatch => (_lcr & LcrDivisorLatch) != 0;
     private bool Loopback => (_mcr & McrLoopback) != 0;

@@ -15,6 +15,8 @@ public static class KvmIoctls
     public static readonly uint CreateVcpu = IoctlCodes.Io(Kvmio, 0x41);
     public static readonly uint SetUserMemoryRegion = IoctlCodes.Iow(Kvmio, 0x46, (uint)Unsafe.SizeOf<KvmUserspaceMemoryRegion>());
     public static readonly uint CreateIrqchip = IoctlCodes.Io(Kvmio, 0x60);
+    public static readonly uint IrqLine = IoctlCodes.Iow(Kvmio, 0x61, (uint)Unsafe.SizeOf<KvmIrqLevel>());
+    public static readonly uint CreatePit2 = IoctlCodes.Iow(Kvmio, 0x77, (uint)Unsafe.SizeOf<KvmPitConfig>());
     public static readonly uint Run = IoctlCodes.Io(Kvmio, 0x80);
     public static readonly uint GetRegs = IoctlCodes.Ior(Kvmio, 0x81, (uint)Unsafe.SizeOf<KvmRegs>());
     public static readonly uint SetRegs = IoctlCodes.Iow(Kvmio, 0x82, (uint)Unsafe.SizeOf<KvmRegs>());

@@ -15,6 +15,11 @@ public sealed unsafe class KvmVcpuFd : IDisposable
     /// <summary>The kvm_run header shared with KVM (valid until Dispose).</summary>
     public ref KvmRunHeader Run => ref *(KvmRunHeader*)_run.Pointer;
 
+    /// <summary>The data bytes of the current KVM_EXIT_MMIO (len of kvm_run.mmio.data, at offset 40 of kvm_run).</summary>
+    public Span<byte> MmioData => _run.Slice(MmioDataOffset, (int)Math.Min(Run.Mmio.Len, 8));
+
+    private const ulong MmioDataOffset = 40;
+
     /// <summary>The bytes of the current KVM_EXIT_IO (size * count at data_offset).</summary>
     public Span<byte> IoData
     {

@@ -17,6 +17,20 @@ public sealed unsafe class KvmVmFd : IDisposable
 
     public void CreateIrqchip() => NativeCalls.Ioctl(_fd, "KVM_CREATE_IRQCHIP", KvmIoctls.CreateIrqchip, 0);
 
+    /// <summary>KVM_CREATE_PIT2: the i8254 in the kernel (needs the irqchip first).</summary>
+    public void CreatePit2(uint flags)
+    {
+        var config = new KvmPitConfig { Flags = flags };
+        NativeCalls.Ioctl(_fd, "KVM_CREATE_PIT2", KvmIoctls.CreatePit2, &config);
+    }
+
+    /// <summary>KVM_IRQ_LINE: drives GSI <paramref name="irq"/> of the in-kernel PIC and IOAPIC to <paramref name="level"/>.</summary>
+    public void SetIrqLine(uint irq, bool level)
+    {
+        var line = new KvmIrqLevel { Irq = irq, Level = level ? 1u : 0u };
+        NativeCalls.Ioctl(_fd, $"KVM_IRQ_LINE({irq}, {line.Level})", KvmIoctls.IrqLine, &line);
+    }
+
     public int CheckExtension(KvmCap cap) =>
         NativeCalls.Ioctl(_fd, $"KVM_CHECK_EXTENSION({KvmCapNames.HeaderName(cap)}) on the VM", KvmIoctls.CheckExtension, (int)cap);
 

@@ -40,6 +40,15 @@ public sealed unsafe class NativeMapping : IDisposable
         return new Span<byte>((byte*)Live() + offset, length);
     }
 
+    /// <summary>MADV_DONTNEED over [offset, offset + length): the pages are dropped; a private anonymous mapping reads them as missing again.</summary>
+    public void Discard(ulong offset, ulong length)
+    {
+        if (offset > Length || length > Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[0x{offset:x}, +0x{length:x}) is outside the 0x{Length:x}-byte mapping");
+        if (LibC.madvise((byte*)Live() + offset, (size_t)length, LibC.MADV_DONTNEED) != 0)
+            throw new KvmException($"madvise(MADV_DONTNEED, +0x{offset:x}, 0x{length:x})", LibC.errno);
+    }
+
     internal byte* Pointer => (byte*)Live();
 
     private nint Live() => _address != 0 ? _address : throw new ObjectDisposedException(nameof(NativeMapping));

@@ -19,6 +19,9 @@ public sealed class GuestMemorySlot : IDisposable
     /// <summary>Set once the range is registered with userfaultfd: host reads would block until a page is resolved.</summary>
     public bool IsUserfaultBacked { get; internal set; }
 
+    /// <summary>The host's view of [offset, offset + length) of the slot.</summary>
+    public Span<byte> Span(ulong offset, int length) => Mapping.Slice(offset, length);
+
     public bool Contains(ulong gpa, ulong length) =>
         gpa >= GuestPhysicalAddress && length <= Size && gpa - GuestPhysicalAddress <= Size - length;
 

@@ -11,10 +11,12 @@ public static class VcpuRunner
 {
     /// <param name="userfaultSlot">The VM's userfaultfd slot, which OUTs to <see cref="ReportPorts.ReleasePage"/> release pages of.</param>
     /// <param name="flavour">This host's KVM: decides whether the vCPU state read after a failure is the guest's.</param>
+    /// <param name="mmioDevices">Devices offered MMIO exits; an MMIO exit no device claims ends the run.</param>
     public static RunResult Run(KvmVcpuFd vcpu, GuestMemory memory, GuestLayout layout, TimeSpan timeout, IReadOnlyList<IPortIoDevice>? devices = null,
-        UserfaultfdSlot? userfaultSlot = null, KvmFlavour flavour = KvmFlavour.Unknown)
+        UserfaultfdSlot? userfaultSlot = null, KvmFlavour flavour = KvmFlavour.Unknown, IReadOnlyList<IMmioDevice>? mmioDevices = null)
     {
         devices ??= [];
+        mmioDevices ??= [];
         var events = new List<GuestEvent>();
         var eventTimes = new List<long>();
         var decoder = new ReportPortDecoder();
@@ -39,7 +41,7 @@ public static class VcpuRunner
                     outcome = (RunVerdict.UnexpectedExit, $"KVM_RUN failed: {ErrnoNames.Name(errno)}");
                     break;
                 }
-                var dispatched = Dispatch(vcpu, decoder, devices, userfaultSlot, events);
+                var dispatched = Dispatch(vcpu, decoder, devices, mmioDevices, userfaultSlot, events);
                 StampNewEvents(events, eventTimes);
                 if (dispatched is { } verdict)
                 {
@@ -83,7 +85,7 @@ public static class VcpuRunner
 
     /// <summary>Handles one exit; a verdict ends the run, null continues it.</summary>
     private static (RunVerdict, string)? Dispatch(KvmVcpuFd vcpu, ReportPortDecoder decoder, IReadOnlyList<IPortIoDevice> devices,
-        UserfaultfdSlot? userfaultSlot, List<GuestEvent> events)
+        IReadOnlyList<IMmioDevice> mmioDevices, UserfaultfdSlot? userfaultSlot, List<GuestEvent> events)
     {
         ref KvmRunHeader run = ref vcpu.Run;
         switch ((KvmExitReason)run.ExitReason)
@@ -104,6 +106,10 @@ public static class VcpuRunner
             }
             case KvmExitReason.Intr:
                 return null;
+            case KvmExitReason.Mmio when MmioDeviceFor(mmioDevices, run.Mmio.PhysAddr) is { } mmio:
+                if (run.Mmio.IsWrite != 0) mmio.Write(run.Mmio.PhysAddr, vcpu.MmioData);
+                else mmio.Read(run.Mmio.PhysAddr, vcpu.MmioData);
+                return null;
             case KvmExitReason.Mmio:
                 return (RunVerdict.UnexpectedExit, $"MMIO {(run.Mmio.IsWrite != 0 ? "write" : "read")} of {run.Mmio.Len} bytes at 0x{run.Mmio.PhysAddr:x}");
             case KvmExitReason.Hlt:
@@ -118,6 +124,9 @@ public static class VcpuRunner
                 return (RunVerdict.UnexpectedExit, $"exit reason {run.ExitReason}");
         }
     }
+
+    private static IMmioDevice? MmioDeviceFor(IReadOnlyList<IMmioDevice> devices, ulong address) =>
+        devices.FirstOrDefault(d => d.Handles(address));
 
     /// <summary>One device access per repetition (string I/O moves size * count bytes).</summary>
     private static (RunVerdict, string)? DeviceIo(IPortIoDevice device, KvmRunIo io, Span<byte> data, List<GuestEvent> events)

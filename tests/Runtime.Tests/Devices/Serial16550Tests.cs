@@ -118,4 +118,44 @@ public sealed class Serial16550Tests
         Assert.False(uart.Handles(0x3F7));
         Assert.False(uart.Handles(0x400));
     }
+
+    private sealed class RecordingLine : IInterruptLine
+    {
+        public List<bool> Levels { get; } = [];
+
+        public void Set(bool asserted)
+        {
+            if (Levels.Count == 0 || Levels[^1] != asserted) Levels.Add(asserted);
+        }
+    }
+
+    [Fact]
+    public void The_THR_empty_interrupt_lowers_the_line_when_IIR_is_read_and_raises_it_again_after_each_byte()
+    {
+        var uart = Uart();
+        var line = new RecordingLine();
+        uart.Connect(line);
+        Out(uart, Serial16550.ModemControl, Serial16550.McrOut2);
+
+        Out(uart, Serial16550.InterruptEnable, Serial16550.IerThrEmpty);
+        Assert.Equal((byte)Serial16550.IirThrEmpty, In(uart, Serial16550.InterruptId));
+        Out(uart, Serial16550.Data, (byte)'x');
+
+        // A new edge per byte: the PIC latches edges, so a line left high would lose the next interrupt.
+        Assert.Equal([false, true, false, true], line.Levels);
+        Assert.Equal(4u, uart.Irq);
+    }
+
+    [Fact]
+    public void Without_OUT2_the_interrupt_stays_off_the_line()
+    {
+        var uart = Uart();
+        var line = new RecordingLine();
+        uart.Connect(line);
+
+        Out(uart, Serial16550.InterruptEnable, Serial16550.IerThrEmpty);
+
+        Assert.True(uart.InterruptPending);
+        Assert.Equal([false], line.Levels);
+    }
 }

@@ -19,6 +19,10 @@ internal sealed class VerifySession(HostReport host, int jobs, TextWriter progre
     public HostRun Run(IReadOnlyList<CompiledCase> cases)
     {
         var results = new CaseResult[cases.Count];
+        // Each case blocks its worker for a whole VM run, while the run's watchdog timer and a Linux case's async kernel
+        // fetch need pool threads of their own: keep the pool from starving on a one-CPU machine (a lab VM).
+        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 2 * Math.Max(1, jobs) + 2), completionPorts);
         Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
         {
             results[i] = RunOne(cases[i]);

@@ -50,7 +50,7 @@ internal sealed partial class Build
         .Executes(ContainerVerifyAsync);
 
     private Target Lock => _ => _
-        .Description("Refresh images/debian.lock.json to apt's current candidates and print what changed")
+        .Description("Refresh images/debian.lock.json to apt's current candidates (and pin the packages images/*.yaml name that it lacks); print what changed")
         .Executes(RefreshLockAsync);
 
     /// <param name="SpecFiles">the image's spec files (absolute), for running the same specs on the host</param>
@@ -68,7 +68,8 @@ internal sealed partial class Build
             throw new BuildException("images/ holds no image definition");
 
         var inputs = new ImageAssemblyInputs(Root, await ImageEpochAsync(), await Git.HeadAsync(Root),
-            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), new DebCache(DebCache.DefaultDirectory));
+            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), new DebCache(DebCache.DefaultDirectory),
+            new LabKernelFiles(message => log.WriteLine($"  {message}")));
         var builds = new List<ImageBuild>();
         foreach (var image in compiled.Images)
         {
@@ -203,13 +204,18 @@ internal sealed partial class Build
     {
         await ProcessRunner.RunAsync("apt-get", ["update", "-qq"], Root); // candidates come from the package lists
         var current = Guard(() => DebianLockFile.Load(DebianLock));
-        var refreshed = Guard(() => current.Refresh(current.Packages.Select(p => p.Name), new AptGet()));
+        // The lock holds what it held and every package an image definition names: a new package is pinned here first.
+        var names = current.Packages.Select(p => p.Name).Union(ImageCompilation.RequestedPackages(ImageDefinitions), StringComparer.Ordinal).ToList();
+        var refreshed = Guard(() => current.Refresh(names, new AptGet()));
         var changed = 0;
-        foreach (var (before, after) in current.Packages.Zip(refreshed.Packages))
+        foreach (var after in refreshed.Packages)
         {
+            var before = current.Packages.FirstOrDefault(p => p.Name == after.Name);
             var same = before == after;
             changed += same ? 0 : 1;
-            Console.WriteLine(same ? $"  {before.Name} {before.Version}: unchanged" : $"  {before.Name}: {before.Version} -> {after.Version} (sha256 {after.Sha256})");
+            Console.WriteLine(same ? $"  {after.Name} {after.Version}: unchanged"
+                : before is null ? $"  {after.Name}: pinned {after.Version} (sha256 {after.Sha256})"
+                : $"  {after.Name}: {before.Version} -> {after.Version} (sha256 {after.Sha256})");
         }
         if (changed == 0)
         {

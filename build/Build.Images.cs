@@ -53,7 +53,7 @@ internal sealed partial class Build
         .Description("Refresh images/debian.lock.json to apt's current candidates (and pin the packages images/*.yaml name that it lacks); print what changed")
         .Executes(RefreshLockAsync);
 
-    /// <param name="SpecFiles">the image's spec files (absolute), for running the same specs on the host</param>
+    /// <param name="SpecFiles">the image's spec files (absolute; a lab's host kernel files left out), for running the same specs on the host</param>
     private sealed record ImageBuild(BuiltImage Image, long ArchiveBytes, TimeSpan BuildTime, IReadOnlyList<string> SpecFiles);
 
     /// <summary>Compiles images/ and builds each image; progress and digests go to <paramref name="log"/>.</summary>
@@ -82,8 +82,9 @@ internal sealed partial class Build
                 layerStart = clock.Elapsed;
             }));
             var size = new FileInfo(built.ArchivePath).Length;
-            builds.Add(new ImageBuild(built, size, clock.Elapsed,
-                image.Plan.SpecFiles.Select(f => Path.Combine(Root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList()));
+            var hostFiles = image.Plan.LabHosts.Select(h => h.File).ToHashSet(StringComparer.Ordinal);
+            builds.Add(new ImageBuild(built, size, clock.Elapsed, image.Plan.SpecFiles.Where(f => !hostFiles.Contains(f.Path))
+                .Select(f => Path.Combine(Root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList()));
             log.WriteLine($"  {Path.GetRelativePath(Root, built.ArchivePath)}: manifest {built.ManifestDigest}, {Megabytes(size):0.00} MB, {clock.ElapsedMilliseconds} ms");
         }
         return builds;

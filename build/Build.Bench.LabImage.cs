@@ -133,7 +133,10 @@ internal sealed partial class Build
             .ToList();
     }
 
-    /// <summary>A results.json without what differs between runs by nature: durations, boot and elapsed times, event times, figures.</summary>
+    /// <summary>
+    /// A results.json without what differs between runs by nature: durations, boot and elapsed times, figures, the events'
+    /// times and so their order (a guest's report and KVM's tracepoint of one moment interleave as the clock says).
+    /// </summary>
     internal static string ResultsWithoutTimings(string resultsJson)
     {
         var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(resultsJson))!;
@@ -148,6 +151,13 @@ internal sealed partial class Build
                     o.Remove(timing);
                 foreach (var (_, child) in o)
                     Strip(child);
+                if (o["events"] is System.Text.Json.Nodes.JsonArray events)
+                {
+                    var sorted = events.Select(e => e!.ToJsonString()).Order(StringComparer.Ordinal).ToList();
+                    events.Clear();
+                    foreach (var e in sorted)
+                        events.Add(System.Text.Json.Nodes.JsonNode.Parse(e));
+                }
             }
             else if (node is System.Text.Json.Nodes.JsonArray a)
             {

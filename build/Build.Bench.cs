@@ -8,17 +8,24 @@ internal sealed partial class Build
 {
     private static string BenchDirectory => Path.Combine(Artifacts, "bench");
 
+    [Parameter("Bench: only these areas, comma-separated (runtime, asyncpf, specs, kernels, images, lab; default all)")]
+    public string BenchAreas { get; set; } = "";
+
     private Target Bench => _ => _
         .Description("Measure the figures the issues name; artifacts/bench/*.json")
         .DependsOn(Publish)
         .Executes(async () =>
         {
-            await BenchRuntimeAsync();
-            await BenchAsyncPfAsync();
-            await BenchSpecsAsync();
-            await BenchKernelsAsync();
-            await BenchImagesAsync();
-            await BenchLabAsync();
+            var areas = new (string Name, Func<Task> Run)[]
+            {
+                ("runtime", BenchRuntimeAsync), ("asyncpf", BenchAsyncPfAsync), ("specs", BenchSpecsAsync),
+                ("kernels", BenchKernelsAsync), ("images", BenchImagesAsync), ("lab", BenchLabAsync),
+            };
+            var chosen = BenchAreas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (chosen.FirstOrDefault(c => areas.All(a => a.Name != c)) is { } unknown)
+                throw new BuildException($"--bench-areas: no area '{unknown}'; the areas are {string.Join(", ", areas.Select(a => a.Name))}");
+            foreach (var (name, run) in areas.Where(a => chosen.Length == 0 || chosen.Contains(a.Name)))
+                await run();
         });
 
     private static async Task BenchSpecsAsync()

@@ -45,15 +45,15 @@ internal sealed partial class Build
         .Executes(ReproduceAsync);
 
     private Target ContainerVerify => _ => _
-        .Description("Run each built image in Docker (DOCKER_HOST) as ContainerVerify does; results in artifacts/container-results/")
+        .Description("Run each built image in Docker (DOCKER_HOST) as ContainerVerify does, or with --shards N each lab image as N shard containers merged; results in artifacts/container-results/")
         .DependsOn(Images)
-        .Executes(ContainerVerifyAsync);
+        .Executes(() => Shards > 0 ? ShardedContainerVerifyAsync() : ContainerVerifyAsync());
 
     private Target Lock => _ => _
-        .Description("Refresh images/debian.lock.json to apt's current candidates and print what changed")
+        .Description("Refresh images/debian.lock.json to apt's current candidates (and pin the packages images/*.yaml name that it lacks); print what changed")
         .Executes(RefreshLockAsync);
 
-    /// <param name="SpecFiles">the image's spec files (absolute), for running the same specs on the host</param>
+    /// <param name="SpecFiles">the image's spec files (absolute; a lab's host kernel files left out), for running the same specs on the host</param>
     private sealed record ImageBuild(BuiltImage Image, long ArchiveBytes, TimeSpan BuildTime, IReadOnlyList<string> SpecFiles);
 
     /// <summary>Compiles images/ and builds each image; progress and digests go to <paramref name="log"/>.</summary>
@@ -68,7 +68,8 @@ internal sealed partial class Build
             throw new BuildException("images/ holds no image definition");
 
         var inputs = new ImageAssemblyInputs(Root, await ImageEpochAsync(), await Git.HeadAsync(Root),
-            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), new DebCache(DebCache.DefaultDirectory));
+            ImageSource.Length > 0 ? ImageSource : await Git.NetworkOriginAsync(Root), new DebCache(DebCache.DefaultDirectory),
+            new LabKernelFiles(message => log.WriteLine($"  {message}")));
         var builds = new List<ImageBuild>();
         foreach (var image in compiled.Images)
         {
@@ -81,8 +82,9 @@ internal sealed partial class Build
                 layerStart = clock.Elapsed;
             }));
             var size = new FileInfo(built.ArchivePath).Length;
-            builds.Add(new ImageBuild(built, size, clock.Elapsed,
-                image.Plan.SpecFiles.Select(f => Path.Combine(Root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList()));
+            var hostFiles = image.Plan.LabHosts.Select(h => h.File).ToHashSet(StringComparer.Ordinal);
+            builds.Add(new ImageBuild(built, size, clock.Elapsed, image.Plan.SpecFiles.Where(f => !hostFiles.Contains(f.Path))
+                .Select(f => Path.Combine(Root, f.Path)).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList()));
             log.WriteLine($"  {Path.GetRelativePath(Root, built.ArchivePath)}: manifest {built.ManifestDigest}, {Megabytes(size):0.00} MB, {clock.ElapsedMilliseconds} ms");
         }
         return builds;
@@ -159,10 +161,11 @@ internal sealed partial class Build
         using var docker = await GuardAsync(() => DockerEndpoint.ConnectAsync(DockerHost.Length > 0 ? DockerHost : null));
         var devices = HostDevice.ProbeVerifierDevices();
         var withoutKvm = devices.All(d => d.Path != HostDevice.Kvm);
+        var labArchives = LabArchives();
         if (withoutKvm)
-            Console.WriteLine("no /dev/kvm on this host: the container runs without it and reports every case skipped");
+            Console.WriteLine("no /dev/kvm on this host: images without a lab run without it and report every case skipped");
         foreach (var device in devices)
-            Console.WriteLine($"passing {device.Path} (group {device.GroupId}) to the container");
+            Console.WriteLine($"passing {device.Path} (group {device.GroupId}) to the containers of images without a lab");
         var failures = new List<string>();
         await using var stdout = Console.OpenStandardOutput();
         await using var stderr = Console.OpenStandardError();
@@ -175,21 +178,27 @@ internal sealed partial class Build
             Console.WriteLine($"== {Path.GetRelativePath(Root, archive)}");
             Console.Out.Flush();
             var clock = Stopwatch.StartNew();
-            var run = await GuardAsync(() => new ContainerVerifier(docker).RunAsync(archive, new ContainerRunOptions
+            // A lab image gives verdicts without any device: it runs KVM under QEMU's TCG, on every pinned host kernel.
+            var lab = labArchives.Contains(archive);
+            var options = new ContainerRunOptions
             {
                 ResultsDirectory = results,
                 Devices = devices,
+                Timeout = ContainerTimeoutSpan,
                 StandardOutput = stdout,
                 StandardError = stderr,
                 KeepImage = true, // a rerun of the same bytes then skips the load
-            }));
-            Console.WriteLine($"== {run.Image.Reference}: exit code {run.ExitCode}{(run.TimedOut ? " (killed after the 10 min timeout)" : "")}, "
+            };
+            if (lab)
+                options = options with { Devices = [], MemoryBytes = ShardContainers.LabMemoryBytes, PidsLimit = ShardContainers.LabPidsLimit };
+            var run = await GuardAsync(() => new ContainerVerifier(docker).RunAsync(archive, options));
+            Console.WriteLine($"== {run.Image.Reference}: exit code {run.ExitCode}{(run.TimedOut ? $" (killed after the {ContainerTimeout} timeout)" : "")}, "
                 + $"container {run.RunTime.TotalMilliseconds:0} ms, total {clock.ElapsedMilliseconds} ms; "
                 + (run.CopiedFiles.Count > 0 ? $"copied {string.Join(", ", run.CopiedFiles.Select(f => Path.GetRelativePath(Root, f)))}" : "copied nothing")
                 + (run.MissingFiles.Count > 0 ? $"; MISSING {string.Join(", ", run.MissingFiles)}" : ""));
             Console.WriteLine("   " + string.Join(", ", run.Steps.Select(s => $"{s.Key} {s.Value.TotalMilliseconds:0} ms")));
             // Without /dev/kvm nothing can run, and vmspec says so with its documented exit code: expected here.
-            var nothingRanAsExpected = withoutKvm && !run.TimedOut && run.ExitCode == VmspecNothingRanExitCode;
+            var nothingRanAsExpected = withoutKvm && !lab && !run.TimedOut && run.ExitCode == VmspecNothingRanExitCode;
             if (!run.Succeeded && !nothingRanAsExpected)
                 failures.Add($"{run.Image.Reference} exited with code {run.ExitCode}{(run.TimedOut ? " after the timeout" : "")}");
             else if (run.MissingFiles.Count > 0)
@@ -203,13 +212,18 @@ internal sealed partial class Build
     {
         await ProcessRunner.RunAsync("apt-get", ["update", "-qq"], Root); // candidates come from the package lists
         var current = Guard(() => DebianLockFile.Load(DebianLock));
-        var refreshed = Guard(() => current.Refresh(current.Packages.Select(p => p.Name), new AptGet()));
+        // The lock holds what it held and every package an image definition names: a new package is pinned here first.
+        var names = current.Packages.Select(p => p.Name).Union(ImageCompilation.RequestedPackages(ImageDefinitions), StringComparer.Ordinal).ToList();
+        var refreshed = Guard(() => current.Refresh(names, new AptGet()));
         var changed = 0;
-        foreach (var (before, after) in current.Packages.Zip(refreshed.Packages))
+        foreach (var after in refreshed.Packages)
         {
+            var before = current.Packages.FirstOrDefault(p => p.Name == after.Name);
             var same = before == after;
             changed += same ? 0 : 1;
-            Console.WriteLine(same ? $"  {before.Name} {before.Version}: unchanged" : $"  {before.Name}: {before.Version} -> {after.Version} (sha256 {after.Sha256})");
+            Console.WriteLine(same ? $"  {after.Name} {after.Version}: unchanged"
+                : before is null ? $"  {after.Name}: pinned {after.Version} (sha256 {after.Sha256})"
+                : $"  {after.Name}: {before.Version} -> {after.Version} (sha256 {after.Sha256})");
         }
         if (changed == 0)
         {

@@ -17,6 +17,7 @@ internal static class Program
             RunCommand.Create(),
             VerifyCommand.Create(),
             MergeCommand.Create(),
+            K8sJobCommand.Create(),
             ReportCommand.Create(),
             ExplainCommand.Create(),
             FetchCommand.Create(),

@@ -12,6 +12,9 @@ public sealed class HostKernelCatalog
     /// <summary>Where the checked-in host kernels live, relative to the repository root.</summary>
     public const string RepositoryDirectory = "specs/" + HostLanguage.HostsDirectory;
 
+    /// <summary>Names another folder of host kernels for vmspec's --host (the lab image points it at the ones it carries).</summary>
+    public const string DirectoryVariable = "VMSPEC_HOSTS";
+
     private HostKernelCatalog(string directory, IReadOnlyList<HostKernelSpec> hosts)
     {
         HostsDirectory = directory;

@@ -45,6 +45,19 @@ public static class ImageCompilation
         return new ImageCompileResult(diagnostics.ToSortedList(), diagnostics.Count == 0 ? images : []);
     }
 
+    /// <summary>
+    /// The package names that the definitions below <paramref name="directory"/> list in image.base.packages, sorted, read without
+    /// compiling (which needs them pinned first): what the Debian lock file must hold. Files that do not load give none.
+    /// </summary>
+    public static IReadOnlyList<string> RequestedPackages(string directory) =>
+        YamlFiles.Below(directory)
+            .SelectMany(file => SourceText.Read(file, new DiagnosticBag()) is { } text
+                && YamlLoader.Load(file, text, new DiagnosticBag()) is YamlMapping root
+                && Text(root.Find("kind")?.Value) == ImageLanguage.ImageKind
+                    ? Items(Get(Map(Map(root, "image"), "base"), "packages")).Select(Text).OfType<string>()
+                    : [])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
     private static ImageCompileResult Compile(string path, string? text, string? repositoryRoot)
     {
         var diagnostics = new DiagnosticBag();

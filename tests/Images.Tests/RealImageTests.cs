@@ -31,7 +31,7 @@ public sealed class RealImageTests : IDisposable
             Assert.Skip(closed);
         var compiled = ImageCompilation.CompileDirectory(Path.Combine(root, "images"), root);
         Assert.True(compiled.Succeeded, string.Join('\n', compiled.Diagnostics));
-        var image = Assert.Single(compiled.Images);
+        var image = Assert.Single(compiled.Images, i => i.Name == "vmspec-verify");
         var inputs = new ImageAssemblyInputs(root, SampleImages.Epoch, null, null, new DebCache(DebCache.DefaultDirectory));
         ImageDefinition definition;
         try

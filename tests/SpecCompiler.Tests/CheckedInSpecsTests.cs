@@ -148,9 +148,10 @@ public sealed class CheckedInSpecsTests
         var result = ImageCompilation.CompileDirectory(TestRepository.Images);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        var image = Assert.Single(result.Images);
+        var image = Assert.Single(result.Images, i => i.Name == "vmspec-verify");
         Assert.Equal(("vmspec-verify", "latest", "10001:10001"), (image.Name, image.Plan.Tag, image.Plan.User));
         Assert.Equal(["libc6", "libssl3"], image.Plan.Base.Packages);
+        Assert.Empty(image.Plan.LabHosts);
         // Generated-guest specs only: the Linux ones need kernel packages a container cannot fetch.
         var carried = image.Plan.SpecFiles.Select(f => f.Path).ToList();
         Assert.Contains("specs/minimal.yaml", carried);
@@ -163,6 +164,23 @@ public sealed class CheckedInSpecsTests
             .Where(c => c.Plan.Guest is not LinuxGuestPlan)
             .Select(c => c.Digest).Order(StringComparer.Ordinal);
         Assert.Equal(expected, image.Cases.Select(c => c.Digest).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Checked_in_lab_image_carries_every_pinned_host_kernel_and_the_same_specs_as_the_verify_image()
+    {
+        var images = ImageCompilation.CompileDirectory(TestRepository.Images).Images;
+        var lab = Assert.Single(images, i => i.Name == "vmspec-lab");
+        var verify = Assert.Single(images, i => i.Name == "vmspec-verify");
+
+        var hosts = HostKernelCatalog.Load(Path.Join(TestRepository.Specs, "hosts")).Catalog!.Hosts;
+        Assert.Equal(hosts.Select(h => h.Name).Order(StringComparer.Ordinal), lab.Plan.LabHosts.Select(h => h.Name));
+        Assert.All(lab.Plan.LabHosts, h => Assert.Contains(lab.Plan.SpecFiles, f => f.Path == h.File));
+        Assert.Contains(lab.Plan.SpecFiles, f => f.Path == "specs/schema/vmspec-host-v1.schema.json");
+        Assert.Equal(verify.Cases.Select(c => c.Digest), lab.Cases.Select(c => c.Digest));
+        Assert.Contains("qemu-system-x86", lab.Plan.Base.Packages);
+        Assert.Contains("usr/bin/qemu-system-x86_64", lab.Plan.Base.Keep);
+        Assert.Equal(["verify", "/opt/vmspec/specs", "--host", "all", "--results", "/results"], lab.Plan.Cmd);
     }
 
     [Fact]

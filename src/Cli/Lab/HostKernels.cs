@@ -8,7 +8,7 @@ namespace Vmspec.Cli.Lab;
 /// <summary>The host kernels of specs/hosts (or $VMSPEC_HOSTS), turned into kernels the lab can boot.</summary>
 internal static class HostKernels
 {
-    public const string DirectoryVariable = "VMSPEC_HOSTS";
+    public const string DirectoryVariable = HostKernelCatalog.DirectoryVariable;
 
     public static string Directory =>
         Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } dir ? dir : HostKernelCatalog.RepositoryDirectory;
@@ -38,7 +38,7 @@ internal static class HostKernels
     public static Task<LabKernel> PrepareAsync(HostKernelSpec host, Action<string>? progress, CancellationToken cancellationToken) =>
         host.Source switch
         {
-            DebianHostKernel debian => DebianLabKernels.PrepareAsync(host.Name, Package(host.Name, debian), null, progress, cancellationToken),
+            DebianHostKernel debian => DebianLabKernels.PrepareAsync(host.Name, Package(host.Name, debian), progress: progress, cancellationToken: cancellationToken),
             LocalHostKernel local => Task.FromResult(new LabKernel(host.Name, local.BzImagePath, local.ModulesPath).Validate()),
             var other => throw new LabException($"host kernel {host.Name}: unsupported source {other.GetType().Name}"),
         };

@@ -11,13 +11,15 @@ internal sealed class MergeRefusedException(string message) : Exception(message)
 /// builds or N, two results of one shard, a shard holding pairs that are not its own, one host described differently by
 /// two shards, and, unless <c>expected</c> is given, an unreadable input or a missing shard. With <c>expected</c> = N, a
 /// shard without readable results is not silently missing: each of its pairs fails with a "shard results" check that says
-/// why. A lab failure names its shard; boot and elapsed times are the longest shard's.
+/// why, with what the caller knows of that shard's fate (<c>faults</c>: its container died, timed out, wrote garbage).
+/// A lab failure names its shard; boot and elapsed times are the longest shard's.
 /// </summary>
 internal static class ResultsMerger
 {
     public const string ShardCheck = "shard results";
 
-    public static VerifyReport Merge(IReadOnlyList<ShardFile> files, int? expected)
+    /// <param name="faults">by shard index, what happened to a shard whose results may be missing (only used when they are)</param>
+    public static VerifyReport Merge(IReadOnlyList<ShardFile> files, int? expected, IReadOnlyDictionary<int, string>? faults = null)
     {
         var unreadable = files.Where(f => f.Report is null).ToList();
         if (unreadable.Count > 0 && expected is null)
@@ -34,7 +36,10 @@ internal static class ResultsMerger
             throw new MergeRefusedException($"shard(s) {string.Join(", ", missing)} of {count} missing: the inputs are "
                 + string.Join(", ", inputs.Select(s => $"{s.Path} (shard {s.Shard})")) + $"; --expect {count} fails their pairs instead");
         string unrun = unreadable.Count > 0 ? $"; unreadable: {Describe(unreadable)}" : ": none of the inputs is its results.json";
-        return Join(inputs, count, missing, shard => $"shard {shard}/{count} brought no results{unrun}");
+        if (faults?.Keys.FirstOrDefault(i => i < 1 || i > count) is > 0 and var outside)
+            throw new MergeRefusedException($"a fault is given for shard {outside}, but the shards are of {count}");
+        return Join(inputs, count, missing, shard => $"shard {shard}/{count} brought no results"
+            + (faults is not null && faults.TryGetValue(shard, out var fault) ? $" ({fault})" : "") + unrun);
     }
 
     private sealed record ShardInput(string Path, VerifyReport Report, ShardRecord Record)

@@ -8,7 +8,8 @@ namespace Vmspec.Images;
 /// <summary>
 /// Turns a compiled image definition into the <see cref="ImageDefinition"/> the OCI writer builds.
 /// Layers, in a fixed order, from least to most often changed: (0) the pinned Debian packages,
-/// (1) the vmspec binary, (2) the spec sources, their compiled plans and an empty shared /results.
+/// (1) a lab image's host kernels, (2) the vmspec binary, (3) the spec sources, their compiled plans and an empty shared
+/// /results.
 /// Every input the compiler hashed is hashed again here, so an image never carries a lock file or
 /// spec that differs from the one its plan digest stands for.
 /// </summary>
@@ -24,13 +25,15 @@ public static class ImageAssembler
         ArgumentNullException.ThrowIfNull(inputs);
         var plan = image.Plan;
         var root = Path.GetFullPath(inputs.RepositoryRoot);
-        ImageLayer[] layers = [BaseLayer(plan, root, inputs), VmspecLayer(plan, root), SpecsLayer(image, root)];
+        ImageLayer[] layers = plan.LabHosts.Count > 0
+            ? [BaseLayer(plan, root, inputs), LabKernelsLayer(plan, inputs), VmspecLayer(plan, root), SpecsLayer(image, root)]
+            : [BaseLayer(plan, root, inputs), VmspecLayer(plan, root), SpecsLayer(image, root)];
         var config = new ImageConfig
         {
             Entrypoint = plan.Entrypoint,
             Cmd = plan.Cmd,
             User = plan.User,
-            Env = plan.Env.Select(static e => $"{e.Key}={e.Value}").ToList(),
+            Env = Environment(image).Select(static e => $"{e.Key}={e.Value}").ToList(),
             WorkingDir = plan.WorkingDir,
             Labels = plan.Labels.ToDictionary(StringComparer.Ordinal),
         };
@@ -64,8 +67,41 @@ public static class ImageAssembler
 
         // Unpacking the packages is most of a build's work: the layer cache finds the blob by the packages' hashes instead.
         var packages = new DebianLockFile(selected);
-        return new ImageLayer("debian: " + string.Join(", ", selected), DebianPackageLayer.InputKey(packages),
-            () => DebianPackageLayer.Build(packages, inputs.Debs));
+        var keep = plan.Base.Keep;
+        return new ImageLayer("debian: " + string.Join(", ", selected) + (keep.Count > 0 ? $"; kept: {string.Join(", ", keep)} and what they need" : ""),
+            DebianPackageLayer.InputKey(packages, keep), () => DebianPackageLayer.Build(packages, inputs.Debs, keep));
+    }
+
+    /// <summary>The environment variables that tell vmspec where a lab image keeps its host kernels and their definitions.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> LabEnvironment { get; } =
+    [
+        new(HostKernelCatalog.DirectoryVariable, ImagePlan.HostsInstallDirectory),
+        new(LabKernelDirectory.EnvironmentVariable, ImagePlan.LabKernelsInstallDirectory),
+    ];
+
+    /// <summary>The definition's env, and a lab image's <see cref="LabEnvironment"/>, sorted by name; the builder's own names are refused in env.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Environment(CompiledImage image)
+    {
+        if (image.Plan.LabHosts.Count == 0)
+            return image.Plan.Env;
+        if (image.Plan.Env.FirstOrDefault(e => LabEnvironment.Any(l => l.Key == e.Key)) is { Key: not null } own)
+            throw new ImageBuildException($"{image.SourceFile}: environment variable '{own.Key}' is set by the image builder for the lab; remove it from image.env");
+        return image.Plan.Env.Concat(LabEnvironment).OrderBy(e => e.Key, StringComparer.Ordinal);
+    }
+
+    /// <summary>Each host kernel's folder under /opt/vmspec/lab-kernels, in host name order; cached by the kernels' pins.</summary>
+    private static ImageLayer LabKernelsLayer(ImagePlan plan, ImageAssemblyInputs inputs)
+    {
+        var kernels = inputs.LabKernels
+            ?? throw new ImageBuildException($"image '{plan.Name}' has a lab, but this build provides no host kernel files for it");
+        var installDirectory = ImagePlan.LabKernelsInstallDirectory.TrimStart('/');
+        return new ImageLayer("lab kernels: " + string.Join(", ", plan.LabHosts.Select(h => $"{h.Name} ({h.Package}={h.Version})")),
+            "lab-kernels\n" + string.Concat(plan.LabHosts.Select(h => kernels.InputKey(h) + "\n")),
+            () => plan.LabHosts.SelectMany(host =>
+            {
+                var (folder, files) = kernels.Files(host);
+                return files.Select(f => LayerEntry.FromSourceFile($"{installDirectory}/{folder}/{f.Path}", f.Source, executable: false));
+            }).ToList());
     }
 
     private static ImageLayer VmspecLayer(ImagePlan plan, string root)

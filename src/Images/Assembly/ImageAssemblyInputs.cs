@@ -8,9 +8,11 @@ namespace Vmspec.Images;
 /// <param name="Revision">the commit the image is built from (org.opencontainers.image.revision), or null</param>
 /// <param name="Source">where that commit can be fetched (org.opencontainers.image.source), or null</param>
 /// <param name="Debs">where pinned .deb files are kept and downloaded; shared between checkouts, each file is sha256-checked</param>
+/// <param name="LabKernels">the host kernels' files for an image with a lab (null: such an image cannot be built)</param>
 public sealed record ImageAssemblyInputs(
     string RepositoryRoot,
     long SourceDateEpoch,
     string? Revision,
     string? Source,
-    DebCache Debs);
+    DebCache Debs,
+    ILabKernelFiles? LabKernels = null);

@@ -15,6 +15,12 @@ public sealed record ContainerRunOptions
     /// <summary>Arguments instead of the image's Cmd (null: the image's own).</summary>
     public IReadOnlyList<string>? Command { get; init; }
 
+    /// <summary>"KEY=VALUE" variables added to the image's environment (e.g. a shard's JOB_COMPLETION_INDEX).</summary>
+    public IReadOnlyList<string> Environment { get; init; } = [];
+
+    /// <summary>A writable tmpfs over the read-only root (the lab keeps its sockets and initramfs there); null: none.</summary>
+    public string? ScratchDirectory { get; init; } = "/tmp";
+
     /// <summary>After this the container is killed and the run reported as timed out.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 

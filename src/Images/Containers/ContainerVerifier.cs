@@ -9,7 +9,7 @@ namespace Vmspec.Images;
 /// <summary>
 /// Runs a built image the way ContainerVerify does: the archive is verified before the engine sees
 /// it, loaded, run as its non-root user with no network, a read-only root, memory and pid limits,
-/// /dev/kvm (and its group) only when the host has it (likewise /dev/userfaultfd), and an anonymous
+/// /dev/kvm (and its group) only when the host has it (likewise /dev/userfaultfd), a tmpfs /tmp, and an anonymous
 /// volume for results; output is streamed as it comes, result files are copied out, and the
 /// container, its volume and the loaded tag are removed on every path.
 /// </summary>
@@ -64,6 +64,25 @@ public sealed class ContainerVerifier(DockerClient client)
         var leftover = await RemoveAsync(containerId, image.Reference, options.KeepImage);
         steps.Done("remove");
         return leftover is null ? result : throw new ContainerEngineException(leftover);
+    }
+
+    /// <summary>
+    /// Verifies the archive and loads it unless the engine already holds these bytes: done once before several containers of
+    /// one image run at once, whose own loads then find it there. The image stays loaded.
+    /// </summary>
+    public async Task<VerifiedImage> LoadAsync(string archivePath, CancellationToken cancellationToken = default)
+    {
+        var image = OciImageVerifier.Verify(archivePath);
+        try
+        {
+            if (!await IsLoadedAsync(image, cancellationToken))
+                await LoadAsync(image, cancellationToken);
+            return image;
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            throw new ContainerEngineException($"{image.Reference}: load failed: {e.GetType().Name}: {e.Message}", e);
+        }
     }
 
     /// <summary>Wall time of each step, for the ContainerVerify log and the image benchmark.</summary>
@@ -139,6 +158,8 @@ public sealed class ContainerVerifier(DockerClient client)
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
         };
+        if (options.ScratchDirectory is { } scratch)
+            host.Tmpfs = new Dictionary<string, string> { [scratch] = "rw,nosuid,nodev,mode=1777,size=256m" };
         if (options.Devices.Count > 0)
         {
             host.Devices = options.Devices.Select(d => new DeviceMapping { PathOnHost = d.Path, PathInContainer = d.Path, CgroupPermissions = "rwm" }).ToList();
@@ -153,6 +174,7 @@ public sealed class ContainerVerifier(DockerClient client)
             Image = image.Reference,
             User = user,
             Cmd = options.Command?.ToList(),
+            Env = options.Environment.Count > 0 ? options.Environment.ToList() : null,
             NetworkDisabled = true,
             Labels = new Dictionary<string, string> { [ContainerLabel] = image.Reference },
             Volumes = new Dictionary<string, EmptyStruct> { [options.ContainerResultsPath] = default },

@@ -7,7 +7,8 @@ namespace Vmspec.Images;
 /// <summary>
 /// A base layer made of pinned Debian packages: each .deb is fetched into a cache with apt-get
 /// download, checked against the lock's sha256, and its data.tar.* unpacked into layer entries
-/// (documentation trees left out). Maintainer scripts are not run: the layer holds files only.
+/// (documentation trees left out), or only the files an image keeps and what they need (<see cref="KeptFiles"/>).
+/// Maintainer scripts are not run: the layer holds files only.
 /// </summary>
 public static class DebianPackageLayer
 {
@@ -16,15 +17,17 @@ public static class DebianPackageLayer
         ["usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/lintian/", "usr/share/locale/"];
 
     /// <summary>Bump when the extraction rules change, so layers cached by <see cref="InputKey"/> are rebuilt.</summary>
-    private const int ExtractionVersion = 1;
+    private const int ExtractionVersion = 2;
 
-    /// <summary>Everything the layer's entries depend on: the rules' version, each package's sha256 and the exclusions.</summary>
-    public static string InputKey(DebianLockFile lockFile, IReadOnlyList<string>? excludedPrefixes = null) =>
+    /// <summary>Everything the layer's entries depend on: the rules' version, each package's sha256, the exclusions and what is kept.</summary>
+    public static string InputKey(DebianLockFile lockFile, IReadOnlyList<string>? keep = null, IReadOnlyList<string>? excludedPrefixes = null) =>
         $"debian-layer v{ExtractionVersion}\n"
         + string.Concat(lockFile.Packages.Select(static p => $"{p.Filename} {p.Sha256}\n"))
-        + "exclude " + string.Join(' ', excludedPrefixes ?? DefaultExcludedPrefixes);
+        + "exclude " + string.Join(' ', excludedPrefixes ?? DefaultExcludedPrefixes)
+        + (keep is { Count: > 0 } ? "\nkeep " + string.Join(' ', keep) : "");
 
-    public static IReadOnlyList<LayerEntry> Build(DebianLockFile lockFile, DebCache debs, IReadOnlyList<string>? excludedPrefixes = null)
+    /// <param name="keep">image.base.keep: only these files and what they need (null or empty: every file)</param>
+    public static IReadOnlyList<LayerEntry> Build(DebianLockFile lockFile, DebCache debs, IReadOnlyList<string>? keep = null, IReadOnlyList<string>? excludedPrefixes = null)
     {
         var entries = new List<LayerEntry>();
         foreach (var package in lockFile.Packages)
@@ -35,7 +38,7 @@ public static class DebianPackageLayer
             entries.AddRange(Extract(stream, package.ToString(), excludedPrefixes ?? DefaultExcludedPrefixes));
         }
 
-        return entries;
+        return keep is { Count: > 0 } ? KeptFiles.Select(entries, keep) : entries;
     }
 
     /// <summary>Layer entries of a .deb's data.tar.{xz,zst,gz} (or plain data.tar).</summary>

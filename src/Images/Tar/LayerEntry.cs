@@ -76,6 +76,9 @@ public sealed class LayerEntry
         return new LayerEntry(path, LayerEntryKind.Symlink, false, target, ReadOnlyMemory<byte>.Empty, null);
     }
 
+    /// <summary>The file's bytes (read from <see cref="SourceFile"/> when it has one); empty for directories and links.</summary>
+    internal ReadOnlyMemory<byte> Content => Kind != LayerEntryKind.File || SourceFile is null ? _content : System.IO.File.ReadAllBytes(SourceFile);
+
     internal long ContentLength => Kind != LayerEntryKind.File
         ? 0
         : SourceFile is null ? _content.Length : new FileInfo(SourceFile).Length;

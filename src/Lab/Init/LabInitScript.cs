@@ -3,7 +3,7 @@ namespace Vmspec.Lab.Init;
 /// <summary>
 /// /init of the lab kernel, run by the static busybox in the initramfs. It loads the module closure, mounts the host's
 /// root read-only (9p) under an overlay whose upper layer is a tmpfs, mounts each output folder read-write over it,
-/// runs /lab/command.sh there with its stdio on the vmspec.out/vmspec.err ports, and reports on vmspec.status:
+/// runs /lab/command.sh there (with the root's /bin/sh, or the initramfs's busybox where the root has none) with its stdio on the vmspec.out/vmspec.err ports, and reports on vmspec.status:
 /// "release R", "ready", then "exit N" or "error MESSAGE". Nothing else ever reports an exit status, so a lab that dies
 /// midway has no status rather than a made-up 0. Errors also go to the console, prefixed "vmspec-lab:".
 /// </summary>
@@ -62,10 +62,16 @@ public static class LabInitScript
           || fail "cannot mount /proc, /sys, /dev and tracefs for the command"
         mkdir -p /mnt/root/run/vmspec-lab && cp /lab/command.sh /mnt/root/run/vmspec-lab/command.sh \
           || fail "cannot copy the command script"
+        # A root without a shell (the lab image's) runs the script with this busybox.
+        shell=/bin/sh
+        if ! chroot /mnt/root /bin/sh -c : 2>/dev/null; then
+          cp /bin/busybox /mnt/root/run/vmspec-lab/busybox && shell="/run/vmspec-lab/busybox sh" \
+            || fail "cannot copy busybox for the command script"
+        fi
         hostname vmspec-lab
 
         echo ready >&3
-        chroot /mnt/root /bin/sh /run/vmspec-lab/command.sh < /dev/null > "$out" 2> "$err"
+        chroot /mnt/root $shell /run/vmspec-lab/command.sh < /dev/null > "$out" 2> "$err"
         echo "exit $?" >&3
         exec 3>&-
         sync

@@ -15,11 +15,11 @@ public sealed record LabKernel(string Name, string BzImagePath, string ModulesDi
     /// <summary>The kernel release, the name of the modules folder (e.g. 6.12.117+deb12-amd64).</summary>
     public string Release => Path.GetFileName(Path.TrimEndingDirectorySeparator(ModulesDirectory));
 
-    /// <summary>Throws unless both paths exist.</summary>
+    /// <summary>Throws unless the boot image and the modules folder exist (a kernel carried with its PVH vmlinux only needs no bzImage).</summary>
     public LabKernel Validate()
     {
-        if (!File.Exists(BzImagePath))
-            throw new LabException($"host kernel {Name}: bzImage {BzImagePath} does not exist");
+        if (!File.Exists(BootImagePath))
+            throw new LabException($"host kernel {Name}: {(PvhVmlinuxPath is null ? "bzImage" : "PVH vmlinux")} {BootImagePath} does not exist");
         if (!Directory.Exists(ModulesDirectory))
             throw new LabException($"host kernel {Name}: modules folder {ModulesDirectory} does not exist");
         return this;

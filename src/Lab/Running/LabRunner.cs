@@ -14,6 +14,9 @@ public static class LabRunner
     /// <summary>Modules the lab always needs: virtio transport and ports, 9p, overlay (each skipped when built in).</summary>
     public static readonly IReadOnlyList<string> BaseModules = ["virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"];
 
+    /// <summary>The KVM modules the lab may load, one per accelerator: see <see cref="KvmVendorModule"/>.</summary>
+    public static readonly IReadOnlyList<string> KvmVendorModules = ["kvm_amd", "kvm_intel"];
+
     private const int ConsoleTailLines = 30;
     private const string QbootFirmware = "/usr/share/qemu/qboot.rom";
 
@@ -116,7 +119,7 @@ public static class LabRunner
     /// <summary>kvm_amd under TCG (it emulates SVM only); under nested KVM, the module of this machine's CPU vendor.</summary>
     internal static string KvmVendorModule(LabAccel accel, string cpuinfo = "/proc/cpuinfo") =>
         accel == LabAccel.Kvm && File.ReadLines(cpuinfo).Any(l => l.StartsWith("vendor_id", StringComparison.Ordinal) && l.EndsWith("GenuineIntel", StringComparison.Ordinal))
-            ? "kvm_intel" : "kvm_amd";
+            ? KvmVendorModules[1] : KvmVendorModules[0];
 
     private static List<(OutputFolder Folder, string HostPath)> PrepareOutputs(IReadOnlyList<string> folders)
     {

@@ -21,6 +21,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         var imageBase = BindBase(Map(image, "base"));
         var vmspec = BindVmspec(Get(image, "vmspec"));
         var (specFiles, cases) = BindSpecs(Get(image, "specs"));
+        var labHosts = BindLab(Map(image, "lab"), specFiles);
         var user = Text(Get(image, "user")) ?? ImageLanguage.DefaultUser;
         if (Get(image, "user") is { } userNode && IsRoot(user))
             _errors.Add(userNode, "image.user", $"the image must not run as root (found '{user}'); give /dev/kvm access through a group instead");
@@ -32,7 +33,8 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             Text(Get(image, "tag")) ?? ImageLanguage.DefaultTag,
             imageBase,
             vmspec,
-            specFiles,
+            specFiles.Select(f => new ImageFile(f.Key, f.Value)).ToArray(),
+            labHosts,
             Strings(Get(image, "entrypoint")) ?? ImageLanguage.DefaultEntrypoint,
             Strings(Get(image, "cmd")) ?? ImageLanguage.DefaultCmd,
             user,
@@ -81,7 +83,68 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
             else if (!pinned.Contains(package))
                 _errors.Add(packages[i], $"image.base.packages[{i}]", $"package '{package}' is not pinned in '{relative}'; add it to the lock file first");
         }
-        return new ImageBase(relative, CanonicalJson.Sha256Hex(bytes), names.ToArray());
+        var keep = new SortedSet<string>(StringComparer.Ordinal);
+        var keepItems = Items(Get(node, "keep"));
+        for (var i = 0; i < keepItems.Count; i++)
+        {
+            if (Text(keepItems[i]) is not { } path)
+                continue;
+            if (!keep.Add(path))
+                _errors.Add(keepItems[i], $"image.base.keep[{i}]", $"'{path}' is listed twice");
+            else if (path.Split('/').Any(s => s is "" or "." or ".."))
+                _errors.Add(keepItems[i], $"image.base.keep[{i}]", $"'{path}' is not a plain path inside the packages (an empty, '.' or '..' segment)");
+        }
+        return new ImageBase(relative, CanonicalJson.Sha256Hex(bytes), names.ToArray(), keep.ToArray());
+    }
+
+    /// <summary>The lab's host kernels, sorted by name; each definition (and the schema it names) joins the spec files.</summary>
+    private IReadOnlyList<ImageLabHost> BindLab(YamlMapping? node, SortedDictionary<string, string> specFiles)
+    {
+        var hosts = new SortedDictionary<string, ImageLabHost>(StringComparer.Ordinal);
+        var globs = Items(Get(node, "hosts"));
+        for (var i = 0; i < globs.Count; i++)
+        {
+            var path = $"image.lab.hosts[{i}]";
+            if (Text(globs[i]) is not { } glob || !PathText.IsUsable(glob))
+                continue;
+            if (Path.IsPathRooted(glob))
+            {
+                _errors.Add(globs[i], path, $"expected a glob relative to the image definition, found absolute path '{glob}'");
+                continue;
+            }
+            var matches = SpecGlob.Expand(file, glob, SpecFiles.IsHostKernel);
+            if (matches.Count == 0)
+                _errors.Add(globs[i], path, $"'{glob}' matches no host kernel file");
+            foreach (var hostFile in matches)
+            {
+                var relative = repository.Relative(hostFile);
+                if (relative is null || !relative.StartsWith($"{RepositoryPaths.SpecsDirectory}/{HostLanguage.HostsDirectory}/", StringComparison.Ordinal)
+                    || relative.Count(c => c == '/') != 2)
+                {
+                    _errors.Add(globs[i], path, $"'{relative ?? hostFile}' is not in {RepositoryPaths.SpecsDirectory}/{HostLanguage.HostsDirectory}/, the one folder the image's VMSPEC_HOSTS names");
+                    continue;
+                }
+                var compiled = HostKernelCompiler.Compile(hostFile);
+                _errors.AddRange(compiled.Diagnostics, failed: !compiled.Succeeded);
+                if (compiled.Host is not { } host)
+                    continue;
+                if (host.Source is not DebianHostKernel debian)
+                {
+                    _errors.Add(globs[i], path, $"host kernel '{host.Name}' ({relative}) is a local build; a lab image carries Debian host kernels only");
+                    continue;
+                }
+                if (hosts.TryGetValue(host.Name, out var first))
+                {
+                    if (first.File != relative)
+                        _errors.Add(globs[i], path, $"host kernel '{host.Name}' of {relative} is also defined by {first.File}");
+                    continue;
+                }
+                hosts.Add(host.Name, new ImageLabHost(host.Name, relative, debian.Package, debian.Version, debian.Sha256));
+                foreach (var needed in SpecClosure.Of(hostFile).Prepend(hostFile))
+                    AddFile(specFiles, needed, globs[i], path, hostFile);
+            }
+        }
+        return hosts.Values.ToArray();
     }
 
     private string? BindVmspec(YamlNode? node)
@@ -104,7 +167,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
         return relative;
     }
 
-    private (IReadOnlyList<ImageFile> Files, IReadOnlyList<CompiledCase> Cases) BindSpecs(YamlNode? node)
+    private (SortedDictionary<string, string> Files, IReadOnlyList<CompiledCase> Cases) BindSpecs(YamlNode? node)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var cases = new List<CompiledCase>();
@@ -141,7 +204,7 @@ internal sealed class ImageBinder(DiagnosticBag diagnostics, string file, Reposi
                 }
             }
         }
-        return (files.Select(f => new ImageFile(f.Key, f.Value)).ToArray(), cases.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray());
+        return (files, cases.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray());
     }
 
     private void AddFile(SortedDictionary<string, string> files, string fullPath, YamlNode glob, string path, string spec)

@@ -8,12 +8,16 @@ namespace Vmspec.SpecCompiler.Images;
 /// climb with '..') name the directory to search; the rest is matched by FileSystemGlobbing
 /// ('*' within a name, '**' across directories), case-sensitively. Wildcards match specs only
 /// (<see cref="SpecFiles.IsSpec"/>: host kernels in specs/hosts/ are passed over); a glob without
-/// wildcards names its file whatever it is, so naming a host kernel is an error of its compilation.
+/// wildcards names its file whatever it is, so naming a host kernel is an error of its compilation. A lab's host
+/// globs match host kernels instead (<see cref="SpecFiles.IsHostKernel"/>).
 /// </summary>
 internal static class SpecGlob
 {
     /// <summary>Full paths of the matching files in ordinal order (empty when none or the directory is missing).</summary>
-    public static IReadOnlyList<string> Expand(string definingFile, string glob)
+    public static IReadOnlyList<string> Expand(string definingFile, string glob) => Expand(definingFile, glob, SpecFiles.IsSpec);
+
+    /// <summary>Full paths of the files matching <paramref name="glob"/> that <paramref name="wanted"/> accepts, in ordinal order.</summary>
+    public static IReadOnlyList<string> Expand(string definingFile, string glob, Func<string, bool> wanted)
     {
         var segments = glob.Replace('\\', '/').Split('/');
         var literal = segments.TakeWhile(s => s.IndexOfAny(['*', '?', '[', '{']) < 0).Count();
@@ -27,7 +31,7 @@ internal static class SpecGlob
         matcher.AddInclude(string.Join('/', segments.Skip(literal)));
         return matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(directory))).Files
             .Select(f => Path.GetFullPath(Path.Join(directory, f.Path)))
-            .Where(SpecFiles.IsSpec)
+            .Where(wanted)
             .Order(StringComparer.Ordinal)
             .ToArray();
     }

@@ -14,6 +14,8 @@ internal static class ImageLanguage
     public const string SpecsInstallDir = "/opt/vmspec/specs";
     public const string DefaultUser = "10001:10001";
     public const string DefaultWorkingDir = "/";
+    public const string LabKernelsInstallDir = ImagePlan.LabKernelsInstallDirectory;
+    public const string HostsInstallDir = ImagePlan.HostsInstallDirectory;
     public static readonly IReadOnlyList<string> DefaultEntrypoint = [VmspecInstallPath];
     public static readonly IReadOnlyList<string> DefaultCmd = ["verify", SpecsInstallDir, "--results", "/results"];
 
@@ -35,12 +37,28 @@ internal static class ImageLanguage
         new("debianLock", RelativePath with { Description = "the Debian lock file (JSON), relative to the image definition" }, Required: true),
         new("packages", new ListShape("names of the lock file's packages to install",
             new StringShape("Debian package name", "^[a-z0-9][a-z0-9+.-]{1,127}$", 128), MinItems: 1, MaxItems: 256), Required: true),
+        new("keep", new ListShape(
+            "only these files of the packages (paths without a leading '/', '*' within a name) and, for each ELF file kept, the shared "
+            + "libraries it needs (its interpreter and DT_NEEDED, found in the packages' library folders, symbolic links followed); "
+            + "default: every file but documentation",
+            new StringShape("path or glob inside the packages", "^[A-Za-z0-9_.+*-][A-Za-z0-9_.+*/-]*$", 4096), MinItems: 1, MaxItems: 256)),
+    ]);
+
+    private static readonly ObjectShape Lab = new(
+        $"The KVM lab inside the image: the host kernels it carries (their boot image and the modules the lab loads) under {LabKernelsInstallDir}, "
+        + $"their definitions under {HostsInstallDir}; the builder sets VMSPEC_LAB_KERNELS and VMSPEC_HOSTS to those folders. "
+        + "The base must provide qemu-system-x86_64 and a static busybox.",
+    [
+        new("hosts", new ListShape(
+            $"globs (relative to the image definition) of HostKernel files in specs/{HostLanguage.HostsDirectory}/ (Debian kernels only)",
+            new StringShape("glob", PathText.Pattern, 4096), MinItems: 1, MaxItems: 64), Required: true),
     ]);
 
     private static readonly ObjectShape Image = new("The image and its OCI config.",
     [
         new("tag", new StringShape($"image tag (default {DefaultTag})", "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", 128)),
         new("base", Base, Required: true),
+        new("lab", Lab),
         new("vmspec", new StringShape(
             $"the NativeAOT vmspec binary, relative to the repository root (default {DefaultVmspecBinary}); installed at {VmspecInstallPath}",
             PathText.Pattern, 4096)),

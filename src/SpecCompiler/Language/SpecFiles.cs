@@ -13,7 +13,10 @@ internal static class SpecFiles
     public static IEnumerable<string> Below(string directory) => YamlFiles.Below(directory).Where(IsSpec);
 
     /// <summary>False only for a file that loads and says <c>kind: HostKernel</c>.</summary>
-    public static bool IsSpec(string file) => KindOf(file) != HostLanguage.HostKind;
+    public static bool IsSpec(string file) => !IsHostKernel(file);
+
+    /// <summary>True for a file that loads and says <c>kind: HostKernel</c>.</summary>
+    public static bool IsHostKernel(string file) => KindOf(file) == HostLanguage.HostKind;
 
     /// <summary>The top-level <c>kind</c> of a YAML file, or null when it has none or does not load (no diagnostics: compiling the file reports them).</summary>
     public static string? KindOf(string file)

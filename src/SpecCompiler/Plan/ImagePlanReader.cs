@@ -15,7 +15,8 @@ public static class ImagePlanReader
     {
         var metadata = SpecInfoJson.Read(root.Object("metadata"));
         var imageBase = root.Object("base");
-        var baseInfo = new ImageBase(imageBase.String("debianLock"), imageBase.String("debianLockSha256"), Strings(imageBase, "packages"));
+        var baseInfo = new ImageBase(imageBase.String("debianLock"), imageBase.String("debianLockSha256"), Strings(imageBase, "packages"),
+            Strings(imageBase, "keep"));
         imageBase.NoOthers();
 
         var specFiles = root.Array("specFiles").Select(entry =>
@@ -26,9 +27,19 @@ public static class ImagePlanReader
             return file;
         }).ToArray();
 
+        var labHosts = root.Array("labHosts").Select(entry =>
+        {
+            var h = new JsonFields(entry.Item, entry.Path);
+            var host = new ImageLabHost(h.String("name"), h.String("file"), h.String("package"), h.String("version"), h.String("sha256"));
+            h.NoOthers();
+            return host;
+        }).ToArray();
+
         SortedAndUnique(baseInfo.Packages, imageBase.PathOf("packages"));
+        SortedAndUnique(baseInfo.Keep, imageBase.PathOf("keep"));
         SortedAndUnique(specFiles.Select(f => f.Path).ToArray(), root.PathOf("specFiles"));
-        return new ImagePlan(metadata, root.String("tag"), baseInfo, root.String("vmspec"), specFiles,
+        SortedAndUnique(labHosts.Select(h => h.Name).ToArray(), root.PathOf("labHosts"));
+        return new ImagePlan(metadata, root.String("tag"), baseInfo, root.String("vmspec"), specFiles, labHosts,
             Strings(root, "entrypoint"), Strings(root, "cmd"), root.String("user"), root.String("workingDir"),
             root.StringMap("env"), root.StringMap("labels"), root.StringMap("annotations"));
     }

@@ -51,12 +51,15 @@ public sealed class ShardedVerifyTests : IDisposable
         var dead = _folder.Combine("1", "results.json");
 
         var refused = await CliProcess.RunAsync(["merge", input]);
-        var expected = await CliProcess.RunAsync(["merge", input, dead, "--expect", "2", "-o", _folder.Combine("merged")]);
+        var faultWithoutExpect = await CliProcess.RunAsync(["merge", input, "--fault", "1=died"]);
+        var expected = await CliProcess.RunAsync(["merge", input, dead, "--expect", "2", "--fault", "1=its container was killed", "-o", _folder.Combine("merged")]);
 
         Assert.True(refused.ExitCode == 2, refused.ToString());
         Assert.Contains("shard(s) 1 of 2 missing", refused.Stderr);
+        Assert.True(faultWithoutExpect.ExitCode == 2, faultWithoutExpect.ToString());
+        Assert.Contains("only a merge with --expect N reports faults", faultWithoutExpect.Stderr);
         Assert.True(expected.ExitCode == 1, expected.ToString());
-        Assert.Contains($"shard 1/2 brought no results; unreadable: {dead}: no such file", expected.Stdout);
+        Assert.Contains($"shard 1/2 brought no results (its container was killed); unreadable: {dead}: no such file", expected.Stdout);
         using var merged = JsonDocument.Parse(File.ReadAllBytes(_folder.Combine("merged", "results.json")));
         Assert.Equal(6, merged.RootElement.GetProperty("runs")[0].GetProperty("cases").GetArrayLength());
         Assert.False(merged.RootElement.TryGetProperty("shard", out _));

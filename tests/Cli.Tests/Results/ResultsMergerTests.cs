@@ -175,6 +175,24 @@ public class ResultsMergerTests
     }
 
     [Fact]
+    public void Expecting_N_what_happened_to_a_shard_without_results_is_said_in_its_pairs_failure_and_only_there()
+    {
+        var files = All(3);
+        files[2] = new ShardFile("s3/results.json", null, "not JSON: '<' is an invalid start of a value");
+        var faults = new Dictionary<int, string> { [1] = "ignored: its results are there", [3] = "its container exited with code 139" };
+
+        var merged = ResultsMerger.Merge(files, 3, faults);
+
+        var failed = merged.Runs.SelectMany(r => r.Cases).Where(c => c.Status == Outcome.Failed).ToList();
+        Assert.Equal(ShardAssignment.Of(Matrix, new ShardSpec(3, 3)).Count, failed.Count);
+        Assert.All(failed, c => Assert.Equal(
+            "shard 3/3 brought no results (its container exited with code 139); unreadable: s3/results.json: not JSON: '<' is an invalid start of a value",
+            c.Reason));
+        Assert.Contains("a fault is given for shard 4, but the shards are of 3",
+            Assert.Throws<MergeRefusedException>(() => ResultsMerger.Merge(files, 3, new Dictionary<int, string> { [4] = "x" })).Message);
+    }
+
+    [Fact]
     public void Expecting_N_a_shard_that_is_not_among_the_inputs_is_named_too()
     {
         var merged = ResultsMerger.Merge([File("s1/results.json", Shard(1, 2))], 2);

@@ -45,6 +45,42 @@ public sealed class ImageAssemblerTests
         Assert.Equal(image.Cases.Single(c => c.Name == "a").CanonicalJson, ContentOf(plan));
     }
 
+    /// <summary>Stands in for the lab's kernel preparation: one boot image and one module per host, from scratch files.</summary>
+    private sealed class ScratchLabKernels(ScratchRepository repo) : ILabKernelFiles
+    {
+        public string InputKey(SpecCompiler.Model.ImageLabHost host) => $"{host.Package}={host.Version}";
+
+        public (string Folder, IReadOnlyList<(string Path, string Source)> Files) Files(SpecCompiler.Model.ImageLabHost host) =>
+            ($"{host.Package}_{host.Version}", [("vmlinux-pvh", repo.Write($"kernels/{host.Name}/vmlinux", "kernel")),
+                ("lib/modules/6.12.0/kernel/arch/x86/kvm/kvm.ko", repo.Write($"kernels/{host.Name}/kvm.ko", "module"))]);
+    }
+
+    [Fact]
+    public void A_lab_image_carries_its_kernels_in_a_layer_of_their_own_and_tells_vmspec_where_they_are()
+    {
+        using var repo = new ScratchRepository();
+        repo.Write("specs/hosts/deb.yaml", """
+            apiVersion: vmspec.dev/v1
+            kind: HostKernel
+            metadata: { name: deb }
+            kernel: { debian: { package: linux-image-6.12.0-amd64, version: 6.12.0-1, sha256: 5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46 } }
+            """);
+        repo.Write("images/verify.yaml", File.ReadAllText(Path.Combine(repo.Root, "images/verify.yaml"))
+            .Replace("  specs:", "  lab:\n    hosts: [../specs/hosts/*.yaml]\n  specs:", StringComparison.Ordinal));
+
+        var definition = ImageAssembler.Assemble(repo.Compile(), repo.Inputs() with { LabKernels = new ScratchLabKernels(repo) });
+
+        Assert.Equal(4, definition.Layers.Count);
+        Assert.Equal("lab kernels: deb (linux-image-6.12.0-amd64=6.12.0-1)", definition.Layers[1].CreatedBy);
+        Assert.Equal(
+            ["opt/vmspec/lab-kernels/linux-image-6.12.0-amd64_6.12.0-1/lib/modules/6.12.0/kernel/arch/x86/kvm/kvm.ko",
+                "opt/vmspec/lab-kernels/linux-image-6.12.0-amd64_6.12.0-1/vmlinux-pvh"],
+            definition.Layers[1].Entries.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("opt/vmspec/specs/hosts/deb.yaml", definition.Layers[3].Entries.Select(e => e.Path));
+        Assert.Equal(["MODE=test", "VMSPEC_HOSTS=/opt/vmspec/specs/hosts", "VMSPEC_LAB_KERNELS=/opt/vmspec/lab-kernels"], definition.Config.Env);
+        Assert.Contains("no host kernel files", Assert.Throws<ImageBuildException>(() => ImageAssembler.Assemble(repo.Compile(), repo.Inputs())).Message);
+    }
+
     [Fact]
     public void Results_directory_is_sticky_and_world_writable_in_the_layer_tar()
     {

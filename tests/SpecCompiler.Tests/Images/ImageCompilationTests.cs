@@ -121,6 +121,65 @@ public sealed class ImageCompilationTests
             Assert.Throws<PlanFormatException>(() => ImagePlanReader.Read(unsorted)).Message);
     }
 
+    private const string LabDefinition = ImageRepo.Definition + """
+
+          lab:
+            hosts: [../specs/hosts/*.yaml]
+        """;
+
+    [Fact]
+    public void A_lab_carries_its_host_kernels_pins_and_their_definitions_with_the_schema_they_name()
+    {
+        using var repo = new ImageRepo();
+        repo.Write("specs/hosts/deb.yaml", "# yaml-language-server: $schema=../schema/vmspec-host-v1.schema.json\n" + HostFiles.Debian);
+        repo.Write("specs/schema/vmspec-host-v1.schema.json", "{}\n");
+
+        var result = repo.Compile(LabDefinition);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var plan = Assert.Single(result.Images).Plan;
+        Assert.Equal([new ImageLabHost("deb", "specs/hosts/deb.yaml", "linux-image-6.12.117+deb12-amd64-unsigned", "6.12.117-1~deb12u1",
+            "5de3e329c887173debec07ff1325c975cf4f286d364929d17fecb1e1325c5c46")], plan.LabHosts);
+        Assert.Contains(plan.SpecFiles, f => f.Path == "specs/hosts/deb.yaml");
+        Assert.Contains(plan.SpecFiles, f => f.Path == "specs/schema/vmspec-host-v1.schema.json");
+        Assert.Equal(["a", "b"], Assert.Single(result.Images).Cases.Select(c => c.Name));
+        Assert.Equal(plan.LabHosts, ImagePlanReader.Read(Assert.Single(result.Images).CanonicalJson).LabHosts);
+    }
+
+    [Fact]
+    public void A_lab_refuses_a_local_host_kernel()
+    {
+        using var repo = new ImageRepo();
+        repo.Write("linux/arch/x86/boot/bzImage", "not really a kernel");
+        repo.Write("linux/mod/lib/modules/6.13.0/modules.builtin", "kernel/fs/ext4/ext4.ko\n");
+        repo.Write("specs/hosts/dev.yaml", HostFiles.Local.Replace("../linux/", "../../linux/", StringComparison.Ordinal));
+
+        var diagnostic = Assert.Single(repo.Compile(LabDefinition).Diagnostics);
+
+        Assert.Equal("image.lab.hosts[0]", diagnostic.FieldPath);
+        Assert.Contains("host kernel 'dev' (specs/hosts/dev.yaml) is a local build; a lab image carries Debian host kernels only", diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_lab_glob_matching_no_host_kernel() =>
+        AssertOnlyError(LabDefinition, (12, 13, "image.lab.hosts[0]"), "'../specs/hosts/*.yaml' matches no host kernel file");
+
+    [Fact]
+    public void Kept_paths_are_sorted_into_the_plan_and_read_back()
+    {
+        using var repo = new ImageRepo();
+        var image = Assert.Single(repo.Compile(Replace("packages: [libc6]", "packages: [libc6]\n    keep: [usr/bin/*, bin/sh]")).Images);
+
+        Assert.Equal(["bin/sh", "usr/bin/*"], image.Plan.Base.Keep);
+        Assert.Equal(image.Plan.Base.Keep, ImagePlanReader.Read(image.CanonicalJson).Base.Keep);
+    }
+
+    [Theory]
+    [InlineData("keep: [bin/sh, bin/sh]", 20, "image.base.keep[1]", "'bin/sh' is listed twice")]
+    [InlineData("keep: [usr/../etc/shadow]", 12, "image.base.keep[0]", "'usr/../etc/shadow' is not a plain path inside the packages")]
+    public void A_kept_path_listed_twice_or_climbing_out_is_an_error(string keep, int column, string field, string message) =>
+        AssertOnlyError(Replace("packages: [libc6]", "packages: [libc6]\n    " + keep), (9, column, field), message);
+
     [Fact]
     public void Missing_lock_file() =>
         AssertOnlyError(Replace("debianLock: debian.lock.json", "debianLock: nope.json"), (7, 17, "image.base.debianLock"), "file 'nope.json' does not exist");
@@ -179,7 +238,7 @@ public sealed class ImageCompilationTests
 
     [Fact]
     public void Unknown_key() =>
-        AssertOnlyError(ImageRepo.Definition + "\n  ports: [80]\n", (11, 3, "image.ports"), "unknown key; expected one of: tag, base, vmspec, specs");
+        AssertOnlyError(ImageRepo.Definition + "\n  ports: [80]\n", (11, 3, "image.ports"), "unknown key; expected one of: tag, base, lab, vmspec, specs");
 
     [Fact]
     public void Missing_required_key() =>

@@ -8,17 +8,25 @@ internal sealed partial class Build
 {
     private static string BenchDirectory => Path.Combine(Artifacts, "bench");
 
+    [Parameter("Only these areas of Bench, comma-separated: runtime, asyncpf, specs, kernels, images, lab, linux (default: all)")]
+    public string BenchAreas { get; set; } = "";
+
     private Target Bench => _ => _
         .Description("Measure the figures the issues name; artifacts/bench/*.json")
         .DependsOn(Publish)
         .Executes(async () =>
         {
-            await BenchRuntimeAsync();
-            await BenchAsyncPfAsync();
-            await BenchSpecsAsync();
-            await BenchKernelsAsync();
-            await BenchImagesAsync();
-            await BenchLabAsync();
+            var areas = new (string Name, Func<Task> Measure)[]
+            {
+                ("runtime", BenchRuntimeAsync), ("asyncpf", BenchAsyncPfAsync), ("specs", BenchSpecsAsync),
+                ("kernels", BenchKernelsAsync), ("images", BenchImagesAsync), ("lab", BenchLabAsync), ("linux", BenchLinuxAsync),
+            };
+            var chosen = BenchAreas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (chosen.Except(areas.Select(a => a.Name)).FirstOrDefault() is { } unknown)
+                throw new BuildException($"--bench-areas: no area '{unknown}' (areas: {string.Join(", ", areas.Select(a => a.Name))})");
+            foreach (var (name, measure) in areas)
+                if (chosen.Length == 0 || chosen.Contains(name))
+                    await measure();
         });
 
     private static async Task BenchSpecsAsync()

@@ -9,9 +9,10 @@ namespace Vmspec.Build.Tools;
 /// The restore-with-faults figures of one Linux case on one host, read from a results.json: the pages per second the
 /// userfaultfd resolver filled (the figures of "workload pages evicted and read back"), the async #PFs per second and
 /// the page-not-present count KVM's trace showed ("async #PFs taken by Linux"); null where the check has no such figure.
+/// <see cref="Failure"/> is the case's first failed check as "name: observed" (a lab that timed out, a boot that died).
 /// </summary>
 internal sealed partial record LinuxRestoreFigures(string Host, string Case, string Status, double? PagesPerSecond,
-    double? AsyncPfsPerSecond, int? PageNotPresent)
+    double? AsyncPfsPerSecond, int? PageNotPresent, string? Failure)
 {
     public const string EvictedCheck = "workload pages evicted and read back", AsyncPfCheck = "async #PFs taken by Linux";
 
@@ -30,7 +31,7 @@ internal sealed partial record LinuxRestoreFigures(string Host, string Case, str
                     checks.TryGetValue(EvictedCheck, out var evicted);
                     checks.TryGetValue(AsyncPfCheck, out var asyncPf);
                     figures.Add(new LinuxRestoreFigures(host, result.GetProperty("name").GetString()!, result.GetProperty("status").GetString()!,
-                        Rate(evicted, PagesRate()), Rate(asyncPf, AsyncPfRate()), Count(asyncPf)));
+                        Rate(evicted, PagesRate()), Rate(asyncPf, AsyncPfRate()), Count(asyncPf), FirstFailure(checks.Values)));
                 }
             }
             return figures;
@@ -40,6 +41,11 @@ internal sealed partial record LinuxRestoreFigures(string Host, string Case, str
             throw new BuildException($"not a vmspec results.json: {e.Message}");
         }
     }
+
+    private static string? FirstFailure(IEnumerable<JsonElement> checks) =>
+        checks.Where(c => c.GetProperty("status").GetString() == "failed")
+            .Select(c => $"{c.GetProperty("name").GetString()}: {c.GetProperty("observed").GetString()!.Split('\n')[0]}")
+            .FirstOrDefault();
 
     private static double? Rate(JsonElement check, Regex rate) =>
         check.ValueKind == JsonValueKind.Object && check.TryGetProperty("figures", out var f) && rate.Match(f.GetString()!) is { Success: true } m

@@ -27,15 +27,16 @@ public class LinuxRestoreFiguresTests
                     {
                       "name": "debian-6-1-cloud",
                       "status": "failed",
-                      "checks": [ { "name": "boot to /init", "status": "failed", "expected": "e", "observed": "timeout" } ]
+                      "checks": [ { "name": "lab run", "status": "failed", "expected": "e", "observed": "timed out after 1200 s: QEMU was stopped\nconsole tail" } ]
                     }
                   ]
                 }
               ]
             }
             """);
-        Assert.Equal(new LinuxRestoreFigures("debian-6.12", "debian-6-12-cloud", "passed", 2345, 410, 812), figures[0]);
-        Assert.Equal(new LinuxRestoreFigures("debian-6.12", "debian-6-1-cloud", "failed", null, null, null), figures[1]);
+        Assert.Equal(new LinuxRestoreFigures("debian-6.12", "debian-6-12-cloud", "passed", 2345, 410, 812, null), figures[0]);
+        Assert.Equal(new LinuxRestoreFigures("debian-6.12", "debian-6-1-cloud", "failed", null, null, null,
+            "lab run: timed out after 1200 s: QEMU was stopped"), figures[1]);
     }
 
     [Fact]

@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vmspec.Abi.Kvm;
 using Vmspec.Runtime.AsyncPf.Bench;
+using Vmspec.Runtime.AsyncPf.Programs;
+using Vmspec.Runtime.Boot;
 using Vmspec.Runtime.Building;
 using Vmspec.Runtime.Host;
+using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Selftesting;
 using Vmspec.Runtime.X86;
 
@@ -29,7 +33,44 @@ internal static class BenchCommand
         var faults = new Command("faults", "Per-fault cost and 'page not present' to 'page ready' latency of async #PFs resolved at once") { faultCount };
         faults.SetAction(parse => Measure(() => PrintFaults(FaultReport(parse.GetValue(faultCount)))));
         command.Subcommands.Add(faults);
+        command.Subcommands.Add(LinuxBootCommand());
         return command;
+    }
+
+    private static Command LinuxBootCommand()
+    {
+        var kernel = new Option<string>("--kernel") { Required = true, Description = "The bzImage to boot" };
+        var initramfsOut = new Option<string?>("--initramfs-out") { Description = "Where to write the initramfs booted, so QEMU can boot the same bytes" };
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 3 };
+        var command = new Command("linux-boot", $"Wall time of booting a kernel to the generated /init's Done ({LinuxBootBench.CommandLine}, 512 MiB)")
+        {
+            kernel, initramfsOut, runs,
+        };
+        command.SetAction(parse => Measure(() =>
+        {
+            var report = BootLinux(parse.GetValue(kernel)!, parse.GetValue(runs));
+            if (parse.GetValue(initramfsOut) is { } path)
+                File.WriteAllBytes(path, report.Initramfs);
+            return Print(("linux-boot", [.. report.SamplesMs], 1));
+        }));
+        return command;
+    }
+
+    private static LinuxBootReport BootLinux(string kernel, int runs)
+    {
+        var host = HostProbe.Probe();
+        if (!host.Available)
+            throw new InvalidOperationException($"KVM unavailable: {host.Reason}");
+        if (KvmFlavours.EmulatesCpl0(host.Flavour))
+            throw new InvalidOperationException(LinuxProgram.PvmCannotBoot);
+        try
+        {
+            return LinuxBootBench.Run(kernel, runs);
+        }
+        catch (Exception e) when (e is BootLoaderException or KvmException or IOException)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
     }
 
     private static (string Name, List<double> Samples, int Cases) CompileSamples(string directory, int runs)

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs inside one lab boot (./build.sh Bench, Build.Bench.Linux.cs): boots each kernel RUNS times under vmspec and under
+# QEMU -accel kvm on the lab host's KVM, the same initramfs (vmspec's generated /init, written by vmspec's first run)
+# and cmdline, 512 MiB, each process timed with date +%s%N. Prints the lines LinuxBootTimings reads into OUT/timings.txt.
+# Usage: linux-boot.sh VMSPEC OUT RUNS NAME VMLINUZ [NAME VMLINUZ]...
+set -u
+vmspec=$1 out=$2 runs=$3
+shift 3
+cmdline='console=ttyS0 reboot=k panic=-1'
+bios=/usr/share/qemu/qboot.rom
+{
+    firmware=""
+    if [ -f "$bios" ]; then
+        echo "firmware qboot"
+        firmware="-bios $bios"
+    else
+        echo "firmware default"
+    fi
+    while [ $# -ge 2 ]; do
+        name=$1 kernel=$2
+        shift 2
+        initrd=$out/$name.initramfs
+        # The page cache holds what both read before the first timed run, as after a warm-up run.
+        cat "$vmspec" "$kernel" "$(command -v qemu-system-x86_64)" > /dev/null
+        i=0
+        while [ "$i" -lt "$runs" ]; do
+            i=$((i + 1))
+            start=$(date +%s%N)
+            "$vmspec" bench linux-boot --kernel "$kernel" --runs 1 --initramfs-out "$initrd" > "$out/$name.vmspec.$i.json"
+            code=$?
+            end=$(date +%s%N)
+            echo "$name vmspec $((end - start)) $code"
+            start=$(date +%s%N)
+            # $firmware is unquoted on purpose: empty, or '-bios PATH' (a path without blanks).
+            # shellcheck disable=SC2086
+            qemu-system-x86_64 -accel kvm -cpu host -M pc $firmware -m 512 -kernel "$kernel" -initrd "$initrd" \
+                -append "$cmdline" -display none -serial null -no-reboot -nodefaults \
+                -device isa-debug-exit,iobase=0xef,iosize=4
+            code=$?
+            end=$(date +%s%N)
+            echo "$name qemu $((end - start)) $code"
+        done
+    done
+} > "$out/timings.txt"

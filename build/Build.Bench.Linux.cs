@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Vmspec.Build.Framework;
+using Vmspec.Build.Tools;
+using Vmspec.Plans;
+using Vmspec.Shared.Debian;
+using Vmspec.SpecCompiler;
+
+namespace Vmspec.Build;
+
+internal sealed partial class Build
+{
+    private const int LinuxBootRuns = 3;
+    private const string LinuxBootGoal = "at most 0.5x";
+
+    /// <summary>
+    /// linux.json (issue 11): on each pinned host kernel, boot to /init of the specs/linux kernels under vmspec against
+    /// QEMU -accel kvm with the same initramfs, all in one lab boot (build/Bench/linux-boot.sh); then the
+    /// restore-with-faults figures of `vmspec verify specs/linux` on that host.
+    /// </summary>
+    private static async Task BenchLinuxAsync()
+    {
+        var report = new BenchReport("linux");
+        if (!OnPath("qemu-system-x86_64"))
+        {
+            report.Skip("Linux boot vs QEMU, restore-with-faults", "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86 busybox-static)");
+            report.Write(BenchDirectory);
+            return;
+        }
+        var work = Directory.CreateTempSubdirectory("vmspec-bench-linux-").FullName;
+        try
+        {
+            var kernels = await LinuxKernelsAsync(work);
+            foreach (var host in LabHosts)
+            {
+                await LinuxBootFiguresAsync(report, host, kernels, Path.Combine(work, host));
+                await RestoreFiguresAsync(report, host, Path.Combine(work, host, "results"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        report.Write(BenchDirectory);
+    }
+
+    private static async Task LinuxBootFiguresAsync(BenchReport report, string host, IReadOnlyList<(string Name, string Vmlinuz)> kernels, string output)
+    {
+        Directory.CreateDirectory(output);
+        string[] pairs = [.. kernels.SelectMany(k => new[] { k.Name, k.Vmlinuz })];
+        await ProcessRunner.RunAsync(Vmspec, ["lab", "--host", host, "--output", output, "--",
+            "sh", Path.Combine(Root, "build", "Bench", "linux-boot.sh"), Vmspec, output, $"{LinuxBootRuns}", .. pairs], Root);
+        var timings = LinuxBootTimings.Parse(await File.ReadAllTextAsync(Path.Combine(output, "timings.txt")));
+        foreach (var kernel in timings.Kernels)
+        {
+            string at = $"[{host}] {kernel} boot to /init's Done, ";
+            var ours = timings.Runs[(kernel, LinuxBootTimings.Vmspec)];
+            var qemu = timings.Runs[(kernel, LinuxBootTimings.Qemu)];
+            var inProcess = new Timing([.. Enumerable.Range(1, LinuxBootRuns)
+                .Select(run => SamplesOf(JsonDocument.Parse(File.ReadAllText(Path.Combine(output, $"{kernel}.vmspec.{run}.json"))).RootElement).Milliseconds[0])]);
+            report.Figure(at + "vmspec bench linux-boot (process)", ours);
+            report.Figure(at + "vmspec in-process (kernel read to VM teardown)", inProcess);
+            report.Figure(at + $"QEMU -accel kvm -M pc, {timings.Firmware} firmware (process)", qemu);
+            report.Ratio(at + "vmspec / QEMU, median", ours.Median, qemu.Median, LinuxBootGoal, ours.Median <= 0.5 * qemu.Median);
+        }
+    }
+
+    /// <summary>The figures the Linux cases' checks carry: pages restored per second, async #PFs per second and their count.</summary>
+    private static async Task RestoreFiguresAsync(BenchReport report, string host, string results)
+    {
+        // A failed case still has its figures; its status is named with them. A Linux case takes 20-70 s in the lab:
+        // the timeout only bounds a hang (the 6.1 lab once sat idle until verify's default 20 minutes).
+        await ProcessRunner.RunForExitCodeAsync(Vmspec, ["verify", Path.Combine(Root, "specs", "linux"), "--host", host, "--results", results,
+            "--lab-timeout", "10m"], Root);
+        foreach (var figures in LinuxRestoreFigures.Parse(await File.ReadAllTextAsync(Path.Combine(results, "results.json"))))
+        {
+            string at = $"[{figures.Host}] {figures.Case} ({figures.Status}) restore-with-faults, ";
+            if (figures.PagesPerSecond is { } pages)
+                report.Figure(at + "pages filled on demand", pages, "pages/s");
+            else
+                report.Skip(at + "pages filled on demand", figures.Failure ?? $"'{LinuxRestoreFigures.EvictedCheck}' has no pages/s figure");
+            if (figures.AsyncPfsPerSecond is { } rate)
+                report.Figure(at + "async #PFs seen by the host", rate, "async #PFs/s");
+            else
+                report.Skip(at + "async #PFs seen by the host", figures.Failure ?? $"'{LinuxRestoreFigures.AsyncPfCheck}' has no async #PFs/s figure");
+            if (figures.PageNotPresent is { } count)
+                report.Figure(at + "page-not-present (KVM trace)", count, "async #PFs");
+        }
+    }
+
+    /// <summary>The specs/linux kernels by case name, each as the vmlinuz unpacked next to its cached .deb (or into <paramref name="work"/>).</summary>
+    private static async Task<IReadOnlyList<(string Name, string Vmlinuz)>> LinuxKernelsAsync(string work)
+    {
+        var compiled = SpecCompilation.CompileDirectory(Path.Combine(Root, "specs", "linux"));
+        if (!compiled.Succeeded)
+            throw new BuildException($"specs/linux do not compile: {compiled.Diagnostics[0]}");
+        var kernels = new List<(string, string)>();
+        foreach (var spec in compiled.Cases)
+        {
+            if (spec.Plan.Guest is not LinuxGuestPlan { Kernel: DebianKernel debian })
+                continue;
+            var cached = Path.Combine(DebCache.DefaultDirectory, $"{debian.Sha256}.vmlinuz");
+            if (!File.Exists(cached))
+            {
+                var deb = Directory.GetFiles(DebCache.DefaultDirectory, $"{debian.Package}_*.deb").FirstOrDefault()
+                    ?? throw new BuildException($"{debian.Package} is not in {DebCache.DefaultDirectory}: ./build.sh FetchKernels fetches it");
+                cached = Path.Combine(work, $"{spec.Name}.vmlinuz");
+                await ProcessRunner.RunAsync("bash", ["-c", $"dpkg-deb --fsys-tarfile '{deb}' | tar -xO --wildcards './boot/vmlinuz-*' > '{cached}'"], Root);
+            }
+            kernels.Add((spec.Name, cached));
+        }
+        return kernels;
+    }
+}

@@ -14,8 +14,6 @@ public readonly record struct RestoredPage(ulong PageIndex, int FaultingThreadId
 /// </summary>
 public sealed class OnDemandPages : IDisposable
 {
-    private const int PollMilliseconds = 20;
-
     private readonly GuestMemorySlot _slot;
     private readonly Dictionary<ulong, byte[]> _saved;
     private readonly Userfaultfd _uffd;
@@ -97,21 +95,15 @@ public sealed class OnDemandPages : IDisposable
         var zero = new byte[Userfaultfd.PageSize];
         try
         {
-            while (!_stop.IsSet)
+            UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
             {
-                if (!_uffd.Poll(PollMilliseconds)) continue;
-                while (!_stop.IsSet && _uffd.TryRead(out UffdMsg message))
-                {
-                    if (message.Event != UffdIoctls.EventPagefault) continue;
-                    TimeSpan received = _clock.Elapsed;
-                    ulong hostPage = message.PagefaultAddress & ~(ulong)(Userfaultfd.PageSize - 1);
-                    ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
-                    lock (_gate)
-                        _restored.Add(new RestoredPage(index, (int)message.PagefaultPtid, received, _clock.Elapsed));
-                    // Only evicted ranges are registered, so every fault names a saved page; zeros are the defensive answer.
-                    _uffd.CopyPage(hostPage, _saved.TryGetValue(index, out byte[]? page) ? page : zero);
-                }
-            }
+                TimeSpan received = _clock.Elapsed;
+                ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
+                lock (_gate)
+                    _restored.Add(new RestoredPage(index, threadId, received, _clock.Elapsed));
+                // Only evicted ranges are registered, so every fault names a saved page; zeros are the defensive answer.
+                _uffd.CopyPage(hostPage, _saved.TryGetValue(index, out byte[]? page) ? page : zero);
+            });
         }
         catch (Exception e)
         {

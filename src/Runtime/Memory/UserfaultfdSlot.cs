@@ -37,8 +37,6 @@ public readonly record struct UserfaultEvent(ulong PageIndex, int FaultingThread
 /// </summary>
 public sealed class UserfaultfdSlot : IDisposable
 {
-    private const int PollMilliseconds = 20;
-
     private readonly GuestMemorySlot _slot;
     private readonly PageResolver _resolver;
     private readonly TimeSpan _delay;
@@ -139,24 +137,18 @@ public sealed class UserfaultfdSlot : IDisposable
         var page = new byte[Userfaultfd.PageSize];
         try
         {
-            while (!_stop.IsSet)
+            UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
             {
-                if (!_uffd.Poll(PollMilliseconds)) continue;
-                while (!_stop.IsSet && _uffd.TryRead(out UffdMsg message))
-                {
-                    if (message.Event != UffdIoctls.EventPagefault) continue;
-                    TimeSpan received = _clock.Elapsed;
-                    ulong hostPage = message.PagefaultAddress & ~(ulong)(Userfaultfd.PageSize - 1);
-                    ulong index = (hostPage - _slot.HostAddress) / (ulong)Userfaultfd.PageSize;
-                    if (WaitForResolution(index, received) is not { } ready) return;
-                    Array.Clear(page);
-                    _resolver(index, page);
-                    // Recorded before the copy wakes the faulting thread, so it already sees its own event.
-                    lock (_gate)
-                        _events.Add(new UserfaultEvent(index, (int)message.PagefaultPtid, received, _clock.Elapsed, ready.Resolution, ready.Released));
-                    _uffd.CopyPage(hostPage, page);
-                }
-            }
+                TimeSpan received = _clock.Elapsed;
+                ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
+                if (WaitForResolution(index, received) is not { } ready) return; // stopping: the loop ends next
+                Array.Clear(page);
+                _resolver(index, page);
+                // Recorded before the copy wakes the faulting thread, so it already sees its own event.
+                lock (_gate)
+                    _events.Add(new UserfaultEvent(index, threadId, received, _clock.Elapsed, ready.Resolution, ready.Released));
+                _uffd.CopyPage(hostPage, page);
+            });
         }
         catch (Exception e)
         {

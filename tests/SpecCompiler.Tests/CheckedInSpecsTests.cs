@@ -53,7 +53,7 @@ public sealed class CheckedInSpecsTests
         Assert.Equal(512UL << 20, plan.Machine.MemoryBytes);
         var guest = Assert.IsType<Plans.LinuxGuestPlan>(plan.Guest);
         Assert.Equal("console=ttyS0 reboot=k panic=-1", guest.Cmdline);
-        Assert.Equal(new Plans.LinuxWorkload(4096), guest.Workload);
+        Assert.Equal(new Plans.LinuxWorkload(1024), guest.Workload);
         Assert.Null(guest.Initramfs);
         Assert.Equal(["async-pf", "async-pf-int"], plan.Cpuid.KvmFeatures.Where(f => f.Mode == Plans.FeatureMode.Set).Select(f => f.Name));
     }

@@ -25,6 +25,7 @@ public sealed class LabImageTests : IDisposable
         if (!File.Exists(Path.Combine(root, "artifacts", "bin", "vmspec")))
             Assert.Skip("artifacts/bin/vmspec does not exist: run ./build.sh Publish (./build.sh Test does)");
         using var docker = await ConnectOrSkipAsync();
+        using var engine = await DockerEngineLock.AcquireAsync(TimeSpan.FromMinutes(20), TestContext.Current.CancellationToken);
         var image = Assert.Single(ImageCompilation.CompileDirectory(Path.Combine(root, "images"), root).Images, i => i.Plan.LabHosts.Count > 0);
         ImageDefinition definition;
         try

@@ -9,7 +9,7 @@ namespace Vmspec.Images.Tests.Support;
 /// </summary>
 internal static class DockerEngine
 {
-    /// <summary>Tests that use the engine run one at a time, so each can compare the engine's state before and after.</summary>
+    /// <summary>Tests that use the engine run one at a time (<see cref="DockerEngineCollection"/>), so each can compare the engine's state before and after.</summary>
     public const string Collection = "docker engine";
 
     public static async Task<DockerClient> ConnectOrSkipAsync()

@@ -30,11 +30,6 @@ public sealed unsafe class KvmVcpuFd : IDisposable
         }
     }
 
-    /// <summary>Makes the next (or the current, once kicked by a signal) KVM_RUN return EINTR.</summary>
-    public void RequestImmediateExit() => Volatile.Write(ref Run.ImmediateExit, 1);
-
-    public void ClearImmediateExit() => Volatile.Write(ref Run.ImmediateExit, 0);
-
     /// <summary>KVM_RUN: 0 on an exit to read from <see cref="Run"/>, otherwise the errno (EINTR when kicked).</summary>
     public int RunOnce()
     {

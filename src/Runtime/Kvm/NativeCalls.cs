@@ -6,7 +6,7 @@ namespace Vmspec.Runtime.Kvm;
 internal static unsafe class NativeCalls
 {
     // x86_64 syscall numbers (asm/unistd_64.h); Tmds.LibC has no constants for these.
-    internal const int SysGettid = 186, SysTgkill = 234, SysUserfaultfd = 323;
+    internal const int SysGettid = 186, SysUserfaultfd = 323, SysTimerCreate = 222, SysTimerSettime = 223, SysTimerDelete = 226;
 
     public static FileDescriptor Open(string path, int flags)
     {
@@ -55,10 +55,4 @@ internal static unsafe class NativeCalls
     }
 
     public static int GetThreadId() => (int)LibC.syscall(SysGettid);
-
-    public static int SendSignalToThread(int tid, int signal)
-    {
-        long rc = (long)LibC.syscall(SysTgkill, (int)LibC.getpid(), tid, signal);
-        return rc < 0 ? LibC.errno : 0;
-    }
 }

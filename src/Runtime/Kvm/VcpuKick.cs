@@ -1,8 +1,8 @@
 namespace Vmspec.Runtime.Kvm;
 
 /// <summary>
-/// Interrupts a thread blocked in KVM_RUN: a signal with a native no-op handler makes KVM_RUN return EINTR
-/// (together with kvm_run.immediate_exit = 1 this also covers a thread that is just about to enter).
+/// The signal that interrupts a thread blocked in KVM_RUN: with a native no-op handler (and no SA_RESTART) KVM_RUN
+/// returns EINTR. <see cref="ThreadSignalTimer"/> sends it.
 /// The handler is one `ret` byte in an executable page: a managed handler must not run in signal context.
 /// </summary>
 public static unsafe class VcpuKick
@@ -32,11 +32,8 @@ public static unsafe class VcpuKick
         }
     }
 
-    /// <summary>The calling thread's kernel id, to pass to <see cref="Kick"/>.</summary>
+    /// <summary>The calling thread's kernel id, for a <see cref="ThreadSignalTimer"/> aimed at it.</summary>
     public static int CurrentThreadId() => NativeCalls.GetThreadId();
-
-    /// <summary>tgkill(getpid(), tid, SIGUSR1); returns 0 or the errno (ESRCH once the thread is gone).</summary>
-    public static int Kick(int threadId) => NativeCalls.SendSignalToThread(threadId, Signal);
 
     private static nint MapReturnStub()
     {

@@ -1,43 +1,30 @@
+using System.Diagnostics;
+
 namespace Vmspec.Runtime.Running;
 
 /// <summary>
-/// Stops a runaway guest: after the timeout it sets kvm_run.immediate_exit and signals the vCPU thread so
-/// KVM_RUN returns EINTR. Dispose guarantees no signal is sent afterwards.
+/// Stops a runaway guest: a kernel timer signals the vCPU thread at the timeout and every <see cref="Repeat"/> after it,
+/// so a KVM_RUN in progress or about to start returns EINTR and the run loop sees <see cref="Fired"/>. The timer is the
+/// kernel's (<see cref="ThreadSignalTimer"/>): nothing of ours has to be scheduled for it to fire. Deleted on Dispose.
 /// </summary>
 public sealed class RunWatchdog : IDisposable
 {
-    private readonly KvmVcpuFd _vcpu;
-    private readonly int _threadId;
-    private readonly Timer _timer;
-    private readonly Lock _lock = new();
-    private bool _finished;
-    private volatile bool _fired;
+    /// <summary>A signal that lands between two KVM_RUNs is lost to the no-op handler; the next one comes this soon.</summary>
+    public static readonly TimeSpan Repeat = TimeSpan.FromMilliseconds(50);
+
+    private readonly long _deadline;
+    private readonly ThreadSignalTimer _timer;
 
     /// <summary>Arms the watchdog for the calling thread, which must be the one that calls KVM_RUN.</summary>
-    public RunWatchdog(KvmVcpuFd vcpu, TimeSpan timeout)
+    public RunWatchdog(TimeSpan timeout)
     {
         VcpuKick.EnsureHandlerInstalled();
-        _vcpu = vcpu;
-        _threadId = VcpuKick.CurrentThreadId();
-        _timer = new Timer(_ => Fire(), null, timeout, Timeout.InfiniteTimeSpan);
+        // Taken before the timer is armed, on the same clock (CLOCK_MONOTONIC): the first signal always finds Fired true.
+        _deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        _timer = ThreadSignalTimer.Start(VcpuKick.CurrentThreadId(), VcpuKick.Signal, timeout, Repeat);
     }
 
-    public bool Fired => _fired;
+    public bool Fired => Stopwatch.GetTimestamp() >= _deadline;
 
-    private void Fire()
-    {
-        lock (_lock)
-        {
-            if (_finished) return;
-            _fired = true;
-            _vcpu.RequestImmediateExit();
-            VcpuKick.Kick(_threadId);
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_lock) _finished = true;
-        _timer.Dispose();
-    }
+    public void Dispose() => _timer.Dispose();
 }

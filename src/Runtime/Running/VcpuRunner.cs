@@ -24,7 +24,7 @@ public static class VcpuRunner
         int exits = 0;
         (RunVerdict Verdict, string Detail) outcome;
 
-        using (var watchdog = new RunWatchdog(vcpu, timeout))
+        using (var watchdog = new RunWatchdog(timeout))
         {
             while (true)
             {
@@ -50,7 +50,6 @@ public static class VcpuRunner
                 }
             }
         }
-        vcpu.ClearImmediateExit();
         clock.Stop();
         FailureSnapshot? snapshot = null;
         string? unavailable = null;

@@ -65,9 +65,13 @@ public sealed class IoctlNumberTests
         ("KVM_EXIT_SYSTEM_EVENT", (ulong)KvmExitReason.SystemEvent),
         ("KVM_EXIT_IO_OUT", KvmRunIo.DirectionOut),
         ("KVM_CPUID_FLAG_SIGNIFCANT_INDEX", KvmCpuidEntry2.FlagSignificantIndex),
-        ("SYS_gettid", 186),
-        ("SYS_tgkill", 234),
-        ("SYS_userfaultfd", 323),
+        ("SYS_gettid", NativeCalls.SysGettid),
+        ("SYS_userfaultfd", NativeCalls.SysUserfaultfd),
+        ("SYS_timer_create", NativeCalls.SysTimerCreate),
+        ("SYS_timer_settime", NativeCalls.SysTimerSettime),
+        ("SYS_timer_delete", NativeCalls.SysTimerDelete),
+        ("SIGEV_THREAD_ID", SigEvent.NotifyThreadId),
+        ("CLOCK_MONOTONIC", ThreadSignalTimer.ClockMonotonic),
     ];
 
     [Fact]

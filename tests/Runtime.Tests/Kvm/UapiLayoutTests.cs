@@ -30,6 +30,8 @@ public sealed class UapiLayoutTests
         ("struct uffdio_register", Unsafe.SizeOf<UffdioRegister>()),
         ("struct uffdio_copy", Unsafe.SizeOf<UffdioCopy>()),
         ("struct uffd_msg", Unsafe.SizeOf<UffdMsg>()),
+        ("struct sigevent", Unsafe.SizeOf<SigEvent>()),
+        ("struct itimerspec", Unsafe.SizeOf<ITimerSpec>()),
         ("((struct kvm_run*)0)->io", Unsafe.SizeOf<KvmRunIo>()),
         ("((struct kvm_run*)0)->fail_entry", Unsafe.SizeOf<KvmRunFailEntry>()),
         ("((struct kvm_run*)0)->internal", Unsafe.SizeOf<KvmRunInternal>()),
@@ -142,9 +144,16 @@ public sealed class UapiLayoutTests
         ("struct uffd_msg", "arg.pagefault.flags", Off<UffdMsg>("PagefaultFlags")),
         ("struct uffd_msg", "arg.pagefault.address", Off<UffdMsg>("PagefaultAddress")),
         ("struct uffd_msg", "arg.pagefault.feat.ptid", Off<UffdMsg>("PagefaultPtid")),
+        ("struct sigevent", "sigev_value", Off<SigEvent>("Value")),
+        ("struct sigevent", "sigev_signo", Off<SigEvent>("Signo")),
+        ("struct sigevent", "sigev_notify", Off<SigEvent>("Notify")),
+        ("struct sigevent", "_sigev_un._tid", Off<SigEvent>("ThreadId")),
+        ("struct itimerspec", "it_interval", Off<ITimerSpec>("Interval")),
+        ("struct itimerspec", "it_value", Off<ITimerSpec>("Value")),
+        ("struct timespec", "tv_nsec", Off<Timespec>("Nanoseconds")),
     ];
 
-    internal const string Includes = "#include <stdio.h>\n#include <stddef.h>\n#include <linux/kvm.h>\n#include <linux/userfaultfd.h>\n";
+    internal const string Includes = "#include <stdio.h>\n#include <stddef.h>\n#include <signal.h>\n#include <time.h>\n#include <linux/kvm.h>\n#include <linux/userfaultfd.h>\n";
 
     [Fact]
     public void Struct_sizes_and_offsets_match_the_installed_uapi_headers()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Tmds.Linux;
 using Vmspec.Runtime.Kvm;
 using Vmspec.Runtime.Memory;
 using Vmspec.Runtime.Running;
@@ -8,24 +10,38 @@ namespace Vmspec.Runtime.Tests.Running;
 public sealed class KickAndDisassemblyTests
 {
     [Fact]
-    public void A_kick_is_delivered_to_a_thread_and_the_no_op_handler_keeps_the_process_alive()
+    public void The_timer_interrupts_a_blocked_thread_at_its_deadline_again_every_interval_and_never_after_Dispose()
     {
         VcpuKick.EnsureHandlerInstalled();
         VcpuKick.EnsureHandlerInstalled(); // idempotent
-        int tid = 0;
-        using var ready = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var thread = new Thread(() => { tid = VcpuKick.CurrentThreadId(); ready.Set(); release.Wait(); });
+        var polls = new List<(int Errno, TimeSpan Took)>();
+        var thread = new Thread(() =>
+        {
+            // poll() with no fds blocks like KVM_RUN until the timeout or a signal (EINTR; never restarted).
+            var clock = Stopwatch.StartNew();
+            using (ThreadSignalTimer.Start(VcpuKick.CurrentThreadId(), VcpuKick.Signal, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)))
+            {
+                polls.Add(BlockedPoll(5000, clock));
+                polls.Add(BlockedPoll(5000, clock));
+            }
+            polls.Add(BlockedPoll(300, clock));
+        });
         thread.Start();
-        ready.Wait(TestContext.Current.CancellationToken);
-
-        int errno = VcpuKick.Kick(tid);
-        release.Set();
         thread.Join();
 
-        Assert.Equal(0, errno); // SIGUSR1's default action would have killed the test process
-        Assert.NotEqual(Environment.ProcessId, tid);
+        Assert.Equal([ErrnoNames.EINTR, ErrnoNames.EINTR, 0], polls.Select(p => p.Errno));
+        Assert.InRange(polls[0].Took, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(4)); // not before the deadline
+        Assert.True(polls[1].Took > polls[0].Took, "the repeat comes after the first signal");
+        Assert.InRange(polls[2].Took - polls[1].Took, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(4)); // slept it out
     }
+
+    private static (int Errno, TimeSpan Took) BlockedPoll(int timeoutMs, Stopwatch clock)
+    {
+        long rc = (long)LibC.syscall(SysPoll, 0, 0, timeoutMs);
+        return (rc < 0 ? LibC.errno : 0, clock.Elapsed);
+    }
+
+    private const int SysPoll = 7;
 
     [Fact]
     public void Disassembly_shows_address_bytes_and_instruction()

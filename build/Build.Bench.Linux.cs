@@ -50,6 +50,7 @@ internal sealed partial class Build
         await ProcessRunner.RunAsync(Vmspec, ["lab", "--host", host, "--output", output, "--",
             "sh", Path.Combine(Root, "build", "Bench", "linux-boot.sh"), Vmspec, output, $"{LinuxBootRuns}", .. pairs], Root);
         var timings = LinuxBootTimings.Parse(await File.ReadAllTextAsync(Path.Combine(output, "timings.txt")));
+        KeepConsoles(output, Path.Combine(BenchDirectory, "linux-consoles", host));
         foreach (var kernel in timings.Kernels)
         {
             string at = $"[{host}] {kernel} boot to /init's Done, ";
@@ -62,6 +63,14 @@ internal sealed partial class Build
             report.Figure(at + $"QEMU -accel kvm -M pc, {timings.Firmware} firmware (process)", qemu);
             report.Ratio(at + "vmspec / QEMU, median", ours.Median, qemu.Median, LinuxBootGoal, ours.Median <= 0.5 * qemu.Median);
         }
+    }
+
+    /// <summary>Each boot's console (vmspec's ends with its KVM_RUN exit count), kept to compare the two VMMs phase by phase.</summary>
+    private static void KeepConsoles(string output, string keep)
+    {
+        Directory.CreateDirectory(keep);
+        foreach (var console in Directory.GetFiles(output, "*.console"))
+            File.Copy(console, Path.Combine(keep, Path.GetFileName(console)), overwrite: true);
     }
 
     /// <summary>The figures the Linux cases' checks carry: pages restored per second, async #PFs per second and their count.</summary>

@@ -7,7 +7,8 @@ namespace Vmspec.Build.Tools;
 /// What build/Bench/linux-boot.sh prints in the lab: <c>firmware qboot|default</c> (the BIOS QEMU booted with), then one
 /// line per timed process, <c>KERNEL TOOL NANOSECONDS EXIT</c>, TOOL <c>vmspec</c> or <c>qemu</c>. vmspec must exit 0;
 /// QEMU exits through isa-debug-exit, which turns /init's status 0 on port 0xEF into exit code (0 &lt;&lt; 1) | 1 = 1, so
-/// any other exit (0 after a panic with -no-reboot) means /init was never reached and fails the measurement.
+/// any other exit (0 after a panic with -no-reboot; 2, the script's code for a console without /init's greeting) means /init
+/// was never reached and fails the measurement.
 /// </summary>
 internal sealed record LinuxBootTimings(string Firmware, IReadOnlyDictionary<(string Kernel, string Tool), Timing> Runs)
 {

@@ -41,16 +41,19 @@ internal static class BenchCommand
     {
         var kernel = new Option<string>("--kernel") { Required = true, Description = "The bzImage to boot" };
         var initramfsOut = new Option<string?>("--initramfs-out") { Description = "Where to write the initramfs booted, so QEMU can boot the same bytes" };
+        var consoleOut = new Option<string?>("--console-out") { Description = "Where to write the last boot's console, with its KVM_RUN exit count last" };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 3 };
         var command = new Command("linux-boot", $"Wall time of booting a kernel to the generated /init's Done ({LinuxBootBench.CommandLine}, 512 MiB)")
         {
-            kernel, initramfsOut, runs,
+            kernel, initramfsOut, consoleOut, runs,
         };
         command.SetAction(parse => Measure(() =>
         {
             var report = BootLinux(parse.GetValue(kernel)!, parse.GetValue(runs));
             if (parse.GetValue(initramfsOut) is { } path)
                 File.WriteAllBytes(path, report.Initramfs);
+            if (parse.GetValue(consoleOut) is { } console)
+                File.WriteAllText(console, $"{report.LastConsole}\nKVM_RUN exits: {report.LastExits}\n");
             return Print(("linux-boot", [.. report.SamplesMs], 1));
         }));
         return command;

@@ -6,8 +6,11 @@ using Vmspec.Runtime.Devices;
 
 namespace Vmspec.Runtime.AsyncPf.Bench;
 
-/// <summary>The wall time of each boot, from reading the kernel to /init's Done and the VM's teardown, and the initramfs booted.</summary>
-public sealed record LinuxBootReport(IReadOnlyList<double> SamplesMs, byte[] Initramfs);
+/// <summary>
+/// The wall time of each boot, from reading the kernel to /init's Done and the VM's teardown, the initramfs booted, and the last
+/// boot's console and KVM_RUN exits (to compare its phases with another VMM's console).
+/// </summary>
+public sealed record LinuxBootReport(IReadOnlyList<double> SamplesMs, byte[] Initramfs, string LastConsole, int LastExits);
 
 /// <summary>
 /// <c>vmspec bench linux-boot</c>: boots a real kernel the way the linux specs do (512 MiB, the specs' cmdline), with the
@@ -32,6 +35,7 @@ public static class LinuxBootBench
             Layout = LinuxBootLayout.Default with { RamSize = RamBytes },
         };
         var samples = new List<double>();
+        LinuxBootObservation? last = null;
         for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -41,7 +45,8 @@ public static class LinuxBootBench
             if (!o.Run.Succeeded || done?.Status != WorkloadInit.StatusOk)
                 throw new InvalidOperationException($"{kernelPath} did not boot to /init: {o.Run.Format()}");
             samples.Add(elapsed);
+            last = o;
         }
-        return new LinuxBootReport(samples, initramfs);
+        return new LinuxBootReport(samples, initramfs, last!.Console, last.Run.Exits);
     }
 }

@@ -19,6 +19,7 @@ public sealed record LinuxBootObservation(
     byte[]? AreaAfterRun,
     WorkloadEvicted? Eviction,
     IReadOnlyList<RestoredPage> Restored,
+    string? ResolverFailure,
     KvmTraceRecord? Trace,
     string? TraceUnavailable,
     string Console,
@@ -82,7 +83,7 @@ public static class LinuxBoot
             record = trace?.Stop();
         ulong[] msrs = vm.GetMsrs(KvmPvMsrs.AsyncPfEn, KvmPvMsrs.AsyncPfInt);
         var observation = new LinuxBootObservation(run, msrs.Length > 0 ? msrs[0] : null, msrs.Length > 1 ? msrs[1] : null, boot.RamSize,
-            areaBefore, ReadArea(vm), eviction.Result, eviction.Pages?.Restored ?? [], record, traceUnavailable, serial.Text, unclaimed.Accesses);
+            areaBefore, ReadArea(vm), eviction.Result, eviction.Pages?.Restored ?? [], eviction.Pages?.Failure?.Message, record, traceUnavailable, serial.Text, unclaimed.Accesses);
         // Closing the userfaultfd before the VM wakes any async #PF worker still waiting for a page, so the VM's teardown never waits on one.
         eviction.Dispose();
         return observation;

@@ -98,11 +98,13 @@ public static class LinuxChecks
         ulong? wrong = o.Reports(GuestReports.WorkloadMismatches).Cast<ulong?>().FirstOrDefault();
         string restored = $"{o.Restored.Count} page(s) restored through userfaultfd";
         string? rate = RestoreRate(o.Restored);
-        yield return new Check("workload pages evicted and read back", eviction is { Problem: null } && wrong == 0 ? Outcome.Passed : Outcome.Failed,
+        bool passed = eviction is { Problem: null } && wrong == 0 && o.ResolverFailure is null;
+        yield return new Check("workload pages evicted and read back", passed ? Outcome.Passed : Outcome.Failed,
             $"{pages} pages found in RAM, evicted, read back right",
             eviction is null ? "the guest never asked for the eviction"
             : $"{eviction.PagesFound} of {eviction.PagesAnnounced} found{(eviction.Problem is { } p ? $" ({p})" : "")}; "
-              + (wrong is { } w ? $"{w} page(s) wrong" : "no read-back report") + $"; {restored}",
+              + (wrong is { } w ? $"{w} page(s) wrong" : "no read-back report") + $"; {restored}"
+              + (o.ResolverFailure is { } failure ? $"; the userfaultfd resolver failed, later pages read as zeros: {failure}" : ""),
             rate) { Required = true };
 
         string expected = takesAsyncPf switch

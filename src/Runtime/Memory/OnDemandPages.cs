@@ -71,7 +71,7 @@ public sealed class OnDemandPages : IDisposable
         get { lock (_gate) return _restored.ToArray(); }
     }
 
-    /// <summary>The exception that stopped the resolver, if any (a guest touching a page after that would block until Dispose).</summary>
+    /// <summary>The exception that stopped the resolver, if any; its userfaultfd is then closed, so later faults get zero pages.</summary>
     public Exception? Failure => _failure;
 
     private static IEnumerable<(ulong First, ulong Count)> Runs(IEnumerable<ulong> ordered)
@@ -93,22 +93,15 @@ public sealed class OnDemandPages : IDisposable
     private void ResolveLoop()
     {
         var zero = new byte[Userfaultfd.PageSize];
-        try
+        _failure = UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
         {
-            UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
-            {
-                TimeSpan received = _clock.Elapsed;
-                ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
-                lock (_gate)
-                    _restored.Add(new RestoredPage(index, threadId, received, _clock.Elapsed));
-                // Only evicted ranges are registered, so every fault names a saved page; zeros are the defensive answer.
-                _uffd.CopyPage(hostPage, _saved.TryGetValue(index, out byte[]? page) ? page : zero);
-            });
-        }
-        catch (Exception e)
-        {
-            _failure = e;
-        }
+            TimeSpan received = _clock.Elapsed;
+            ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
+            lock (_gate)
+                _restored.Add(new RestoredPage(index, threadId, received, _clock.Elapsed));
+            // Only evicted ranges are registered, so every fault names a saved page; zeros are the defensive answer.
+            _uffd.CopyPage(hostPage, _saved.TryGetValue(index, out byte[]? page) ? page : zero);
+        });
     }
 
     public void Dispose()

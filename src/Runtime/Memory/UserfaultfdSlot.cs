@@ -97,7 +97,7 @@ public sealed class UserfaultfdSlot : IDisposable
 
     internal bool ResolverAlive => _thread.IsAlive;
 
-    /// <summary>The exception that stopped the resolver thread, if any (a stopped resolver leaves the vCPU blocked).</summary>
+    /// <summary>The exception that stopped the resolver thread, if any; its userfaultfd is then closed, so later faults get zero pages.</summary>
     public Exception? Failure => _failure;
 
     /// <summary>
@@ -135,25 +135,18 @@ public sealed class UserfaultfdSlot : IDisposable
     private void ResolveLoop()
     {
         var page = new byte[Userfaultfd.PageSize];
-        try
+        _failure = UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
         {
-            UserfaultLoop.Serve(_uffd, _stop, (hostPage, threadId) =>
-            {
-                TimeSpan received = _clock.Elapsed;
-                ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
-                if (WaitForResolution(index, received) is not { } ready) return; // stopping: the loop ends next
-                Array.Clear(page);
-                _resolver(index, page);
-                // Recorded before the copy wakes the faulting thread, so it already sees its own event.
-                lock (_gate)
-                    _events.Add(new UserfaultEvent(index, threadId, received, _clock.Elapsed, ready.Resolution, ready.Released));
-                _uffd.CopyPage(hostPage, page);
-            });
-        }
-        catch (Exception e)
-        {
-            _failure = e;
-        }
+            TimeSpan received = _clock.Elapsed;
+            ulong index = (hostPage - _slot.HostAddress) / Userfaultfd.PageSize;
+            if (WaitForResolution(index, received) is not { } ready) return; // stopping: the loop ends next
+            Array.Clear(page);
+            _resolver(index, page);
+            // Recorded before the copy wakes the faulting thread, so it already sees its own event.
+            lock (_gate)
+                _events.Add(new UserfaultEvent(index, threadId, received, _clock.Elapsed, ready.Resolution, ready.Released));
+            _uffd.CopyPage(hostPage, page);
+        });
     }
 
     /// <summary>

@@ -21,9 +21,7 @@ public sealed class LinuxGuestLabTests : IDisposable
 
     public void Dispose() => _results.Dispose();
 
-    // Known open bug (issue 11): a Linux guest with evicted pages sometimes stalls with its watchdog silent (seen in CI
-    // after 600 s); until it is found, this test would fail CI at random rather than say something about the change.
-    [Fact(Skip = "issue 11: intermittent stall of a Linux guest whose pages are restored through userfaultfd (watchdog silent); under investigation")]
+    [Fact]
     public async Task A_Debian_6_12_guest_boots_in_the_lab_enables_async_PF_and_takes_async_PFs()
     {
         try

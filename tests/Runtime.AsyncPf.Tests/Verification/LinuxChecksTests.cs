@@ -24,12 +24,13 @@ public sealed class LinuxChecksTests
     }
 
     private static LinuxBootObservation Observation(RunResult? run = null, byte[]? before = null, byte[]? after = null,
-        KvmTraceRecord? trace = null, string console = "", IReadOnlyList<UnclaimedAccess>? io = null, ulong? mismatches = 0) =>
+        KvmTraceRecord? trace = null, string console = "", IReadOnlyList<UnclaimedAccess>? io = null, ulong? mismatches = 0,
+        string? resolverFailure = null) =>
         new(run ?? Completed(mismatches),
             En, 0xf3, 0x2000_0000, before ?? Area(), after ?? Area(),
             new WorkloadEvicted(4, 4, [0x1000, 0x2000, 0x3000, 0x4000], TimeSpan.FromMilliseconds(3), null),
             [new RestoredPage(1, 7, TimeSpan.Zero, TimeSpan.FromMilliseconds(1)), new RestoredPage(2, 7, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2))],
-            trace, trace is null ? "no tracefs" : null, console, io ?? []);
+            resolverFailure, trace, trace is null ? "no tracefs" : null, console, io ?? []);
 
     private static RunResult Completed(ulong? mismatches) =>
         new(RunVerdict.Completed, "done with status 0",
@@ -106,5 +107,15 @@ public sealed class LinuxChecksTests
         Assert.Equal(Outcome.Failed, checks[0].Status);
         Assert.Contains("2 page(s) wrong", checks[0].Observed);
         Assert.Equal((Outcome.Skipped, true, "no tracefs"), (checks[1].Status, checks[1].Required, checks[1].Observed));
+    }
+
+    [Fact]
+    public void A_resolver_that_failed_fails_the_workload_with_its_error_even_when_the_guest_found_no_wrong_page()
+    {
+        var check = LinuxChecks.Workload(Observation(resolverFailure: "UFFDIO_COPY(0x7f0000001000): ENOMEM"), 4, takesAsyncPf: null).First();
+
+        Assert.Equal(Outcome.Failed, check.Status);
+        Assert.Contains("the userfaultfd resolver failed, later pages read as zeros: UFFDIO_COPY(0x7f0000001000): ENOMEM", check.Observed);
+        Assert.Equal(Outcome.Passed, LinuxChecks.Workload(Observation(), 4, takesAsyncPf: null).First().Status);
     }
 }

@@ -177,6 +177,22 @@ public sealed class UserfaultfdSlotTests
     }
 
     [Fact]
+    public void A_resolver_that_throws_is_reported_and_closes_the_userfaultfd_so_the_faulting_thread_gets_a_zero_page()
+    {
+        using var memory = new GuestMemory();
+        GuestMemorySlot slot = memory.AddSlot(1, 0x40_0000, 0x4000);
+        using UserfaultfdSlot uffd = CreateOrSkip(slot, (index, _) => throw new InvalidOperationException($"no contents for page {index}"), TimeSpan.Zero);
+
+        Toucher toucher = Touch(slot, 2);
+
+        Assert.True(toucher.Finishes(Patience), "the faulting thread stayed blocked after its resolver failed");
+        Assert.Equal(0, toucher.Value);
+        Assert.Equal("no contents for page 2", uffd.Failure?.Message);
+        Assert.False(uffd.ResolverAlive);
+        Assert.True(Touch(slot, 3).Finishes(Patience), "a later fault blocked after the resolver failed");
+    }
+
+    [Fact]
     public void Dispose_while_a_page_is_held_ends_the_hold_joins_the_resolver_and_frees_the_blocked_thread()
     {
         using var memory = new GuestMemory();

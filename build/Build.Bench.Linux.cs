@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Vmspec.Build.Framework;
 using Vmspec.Build.Tools;
+using Vmspec.Lab.Kernels;
 using Vmspec.Plans;
 using Vmspec.Shared.Debian;
 using Vmspec.SpecCompiler;
@@ -43,12 +44,12 @@ internal sealed partial class Build
         report.Write(BenchDirectory);
     }
 
-    private static async Task LinuxBootFiguresAsync(BenchReport report, string host, IReadOnlyList<(string Name, string Vmlinuz)> kernels, string output)
+    private static async Task LinuxBootFiguresAsync(BenchReport report, string host, IReadOnlyList<BenchKernel> kernels, string output)
     {
         Directory.CreateDirectory(output);
-        string[] pairs = [.. kernels.SelectMany(k => new[] { k.Name, k.Vmlinuz })];
+        string[] perKernel = [.. kernels.SelectMany(k => new[] { k.Name, LinuxEntries.Name(k.Entry), k.Vmlinuz, k.QemuKernel })];
         await ProcessRunner.RunAsync(Vmspec, ["lab", "--host", host, "--output", output, "--",
-            "sh", Path.Combine(Root, "build", "Bench", "linux-boot.sh"), Vmspec, output, $"{LinuxBootRuns}", .. pairs], Root);
+            "sh", Path.Combine(Root, "build", "Bench", "linux-boot.sh"), Vmspec, output, $"{LinuxBootRuns}", .. perKernel], Root);
         var timings = LinuxBootTimings.Parse(await File.ReadAllTextAsync(Path.Combine(output, "timings.txt")));
         KeepConsoles(output, Path.Combine(BenchDirectory, "linux-consoles", host));
         foreach (var kernel in timings.Kernels)
@@ -96,26 +97,41 @@ internal sealed partial class Build
         }
     }
 
-    /// <summary>The specs/linux kernels by case name, each as the vmlinuz unpacked next to its cached .deb (or into <paramref name="work"/>).</summary>
-    private static async Task<IReadOnlyList<(string Name, string Vmlinuz)>> LinuxKernelsAsync(string work)
+    /// <summary>A specs/linux case's kernel: the vmlinuz vmspec boots through <see cref="Entry"/>, and what QEMU boots the same way.</summary>
+    private sealed record BenchKernel(string Name, LinuxEntry Entry, string Vmlinuz, string QemuKernel);
+
+    /// <summary>
+    /// The specs/linux kernels by case name, each as the vmlinuz unpacked next to its cached .deb (or into <paramref name="work"/>);
+    /// a PVH case's QEMU kernel is the vmlinux inside it, unpacked into <paramref name="work"/>.
+    /// </summary>
+    private static async Task<IReadOnlyList<BenchKernel>> LinuxKernelsAsync(string work)
     {
         var compiled = SpecCompilation.CompileDirectory(Path.Combine(Root, "specs", "linux"));
         if (!compiled.Succeeded)
             throw new BuildException($"specs/linux do not compile: {compiled.Diagnostics[0]}");
-        var kernels = new List<(string, string)>();
+        var kernels = new List<BenchKernel>();
         foreach (var spec in compiled.Cases)
         {
-            if (spec.Plan.Guest is not LinuxGuestPlan { Kernel: DebianKernel debian })
+            if (spec.Plan.Guest is not LinuxGuestPlan { Kernel: DebianKernel debian } linux)
                 continue;
             var cached = Path.Combine(DebCache.DefaultDirectory, $"{debian.Sha256}.vmlinuz");
             if (!File.Exists(cached))
             {
                 var deb = Directory.GetFiles(DebCache.DefaultDirectory, $"{debian.Package}_*.deb").FirstOrDefault()
                     ?? throw new BuildException($"{debian.Package} is not in {DebCache.DefaultDirectory}: ./build.sh FetchKernels fetches it");
-                cached = Path.Combine(work, $"{spec.Name}.vmlinuz");
-                await ProcessRunner.RunAsync("bash", ["-c", $"dpkg-deb --fsys-tarfile '{deb}' | tar -xO --wildcards './boot/vmlinuz-*' > '{cached}'"], Root);
+                cached = Path.Combine(work, $"{debian.Sha256}.vmlinuz");
+                if (!File.Exists(cached))
+                    await ProcessRunner.RunAsync("bash", ["-c", $"dpkg-deb --fsys-tarfile '{deb}' | tar -xO --wildcards './boot/vmlinuz-*' > '{cached}'"], Root);
             }
-            kernels.Add((spec.Name, cached));
+            var qemuKernel = cached;
+            if (linux.Entry == LinuxEntry.Pvh)
+            {
+                qemuKernel = Path.Combine(work, $"{debian.Sha256}.vmlinux");
+                if (!File.Exists(qemuKernel))
+                    await File.WriteAllBytesAsync(qemuKernel, PvhVmlinux.Extract(await File.ReadAllBytesAsync(cached), cached)
+                        ?? throw new BuildException($"{spec.Name}: {cached} carries no vmlinux with a PVH entry"));
+            }
+            kernels.Add(new BenchKernel(spec.Name, linux.Entry, cached, qemuKernel));
         }
         return kernels;
     }

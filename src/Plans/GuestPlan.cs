@@ -55,13 +55,32 @@ public sealed record MsrAccess(uint Msr, MsrOp Op, ulong? Value, AccessExpectati
 
 /// <summary>
 /// A Linux kernel guest. <paramref name="Initramfs"/> null: the runtime generates one whose /init runs
-/// <paramref name="Workload"/> (null: no fault workload); the two exclude each other.
+/// <paramref name="Workload"/> (null: no fault workload); the two exclude each other. <paramref name="Entry"/>: how the
+/// runtime enters the kernel.
 /// </summary>
-public sealed record LinuxGuestPlan(KernelSource Kernel, FileReference? Initramfs, string Cmdline, LinuxWorkload? Workload = null) : GuestPlan
+public sealed record LinuxGuestPlan(KernelSource Kernel, FileReference? Initramfs, string Cmdline, LinuxWorkload? Workload = null,
+    LinuxEntry Entry = LinuxEntry.BootProtocol64) : GuestPlan
 {
     public const string ProgramName = "linux";
 
     public override string Program => ProgramName;
+}
+
+/// <summary>
+/// How a Linux kernel is entered. <see cref="BootProtocol64"/>: the bzImage's 64-bit entry with a zero page (boot.rst,
+/// "64-bit Boot Protocol"); the kernel decompresses itself. <see cref="Pvh"/>: the vmlinux inside the bzImage, loaded
+/// as ELF and entered in 32-bit protected mode at its XEN_ELFNOTE_PHYS32_ENTRY with hvm_start_info (a kernel built with
+/// CONFIG_PVH; what QEMU and Firecracker do with a vmlinux).
+/// </summary>
+public enum LinuxEntry { BootProtocol64, Pvh }
+
+/// <summary>The entries by the names specs and plans use.</summary>
+public static class LinuxEntries
+{
+    public static IReadOnlyList<KeyValuePair<string, LinuxEntry>> Names { get; } =
+        [new("boot-protocol-64", LinuxEntry.BootProtocol64), new("pvh", LinuxEntry.Pvh)];
+
+    public static string Name(LinuxEntry entry) => Names.First(n => n.Value == entry).Key;
 }
 
 /// <summary>

@@ -16,7 +16,7 @@ public sealed class CheckedInSpecsTests
         var result = SpecCompilation.CompileDirectory(TestRepository.Specs);
 
         Assert.True(result.Succeeded, Specs.Errors(result));
-        Assert.Equal(86, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + page-ready queue 10 + findings 5 + linux 2
+        Assert.Equal(88, result.Cases.Count); // minimal 1 + enable-protocol 63 + faults 5 + page-ready queue 10 + findings 5 + linux 2 kernels x 2 entries
         Assert.Equal(result.Cases.Count, result.Cases.Select(c => c.Name).Distinct().Count());
     }
 
@@ -30,8 +30,8 @@ public sealed class CheckedInSpecsTests
     [InlineData("asyncpf/ack-bits.yaml", 1)]
     [InlineData("asyncpf/int-reserved.yaml", 1)]
     [InlineData("asyncpf/findings/ack-any-value.yaml", 1)]
-    [InlineData("linux/debian-6.1-cloud.yaml", 1)]
-    [InlineData("linux/debian-6.12-cloud.yaml", 1)]
+    [InlineData("linux/debian-6.1-cloud.yaml", 2)]
+    [InlineData("linux/debian-6.12-cloud.yaml", 2)]
     public void Each_spec_expands_to_its_designed_case_count(string spec, int cases)
     {
         var result = SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec));
@@ -45,8 +45,12 @@ public sealed class CheckedInSpecsTests
     [InlineData("linux/debian-6.12-cloud.yaml", Abi.KvmPara.ApfDataAbi.Fixed64)]
     public void Linux_specs_expect_their_kernel_ABI_async_pf_enabled_at_boot_and_taken_in_the_workload(string spec, Abi.KvmPara.ApfDataAbi abi)
     {
-        var plan = Assert.Single(SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec)).Cases).Plan;
+        var cases = SpecCompilation.CompileFile(Path.Join(TestRepository.Specs, spec)).Cases;
 
+        var guests = cases.Select(c => Assert.IsType<Plans.LinuxGuestPlan>(c.Plan.Guest)).ToArray();
+        Assert.Equal([Plans.LinuxEntry.BootProtocol64, Plans.LinuxEntry.Pvh], guests.Select(g => g.Entry));
+        Assert.Equal(guests[0] with { Entry = Plans.LinuxEntry.Pvh }, guests[1]); // the same kernel, booted both ways
+        var plan = cases[0].Plan;
         Assert.Equal(abi, plan.Expect.Common.KernelAbi);
         Assert.True(plan.Expect.Common.GuestEnablesAsyncPf);
         Assert.True(plan.Expect.Common.GuestTakesAsyncPf);

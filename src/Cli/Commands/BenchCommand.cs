@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Vmspec.Abi.Kvm;
+using Vmspec.Plans;
 using Vmspec.Runtime.AsyncPf.Bench;
 using Vmspec.Runtime.AsyncPf.Programs;
 using Vmspec.Runtime.Boot;
@@ -42,14 +43,20 @@ internal static class BenchCommand
         var kernel = new Option<string>("--kernel") { Required = true, Description = "The bzImage to boot" };
         var initramfsOut = new Option<string?>("--initramfs-out") { Description = "Where to write the initramfs booted, so QEMU can boot the same bytes" };
         var consoleOut = new Option<string?>("--console-out") { Description = "Where to write the last boot's console, with its KVM_RUN exit count last" };
+        var entry = new Option<string>("--entry")
+        {
+            DefaultValueFactory = _ => LinuxEntries.Name(LinuxEntry.BootProtocol64),
+            Description = "How the kernel is entered, as guest.linux.entry says",
+        };
+        entry.AcceptOnlyFromAmong([.. LinuxEntries.Names.Select(n => n.Key)]);
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 3 };
         var command = new Command("linux-boot", $"Wall time of booting a kernel to the generated /init's Done ({LinuxBootBench.CommandLine}, 512 MiB)")
         {
-            kernel, initramfsOut, consoleOut, runs,
+            kernel, entry, initramfsOut, consoleOut, runs,
         };
         command.SetAction(parse => Measure(() =>
         {
-            var report = BootLinux(parse.GetValue(kernel)!, parse.GetValue(runs));
+            var report = BootLinux(parse.GetValue(kernel)!, LinuxEntries.Names.Single(n => n.Key == parse.GetValue(entry)).Value, parse.GetValue(runs));
             if (parse.GetValue(initramfsOut) is { } path)
                 File.WriteAllBytes(path, report.Initramfs);
             if (parse.GetValue(consoleOut) is { } console)
@@ -59,7 +66,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static LinuxBootReport BootLinux(string kernel, int runs)
+    private static LinuxBootReport BootLinux(string kernel, LinuxEntry entry, int runs)
     {
         var host = HostProbe.Probe();
         if (!host.Available)
@@ -68,7 +75,7 @@ internal static class BenchCommand
             throw new InvalidOperationException(LinuxProgram.PvmCannotBoot);
         try
         {
-            return LinuxBootBench.Run(kernel, runs);
+            return LinuxBootBench.Run(kernel, entry, runs);
         }
         catch (Exception e) when (e is BootLoaderException or KvmException or IOException)
         {

@@ -24,7 +24,7 @@ public static class LinuxBootBench
     /// <summary>A boot that never reaches /init's Done is a hang guard's matter, not a figure.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(300);
 
-    public static LinuxBootReport Run(string kernelPath, int runs)
+    public static LinuxBootReport Run(string kernelPath, LinuxEntry entry, int runs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         byte[] initramfs = Initramfs.WithInit(WorkloadInit.Build(0)).Build();
@@ -39,7 +39,7 @@ public static class LinuxBootBench
         for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            var o = LinuxBoot.Run(kernelPath, options, [], enforcePvFeatureCpuid: false, Timeout);
+            var o = LinuxBoot.Run(kernelPath, entry, options, [], enforcePvFeatureCpuid: false, Timeout);
             var elapsed = watch.Elapsed.TotalMilliseconds;
             var done = o.Run.Events.OfType<GuestDone>().FirstOrDefault();
             if (!o.Run.Succeeded || done?.Status != WorkloadInit.StatusOk)

@@ -30,7 +30,7 @@ public sealed record LinuxBootObservation(
 }
 
 /// <summary>
-/// Boots a bzImage on KVM with the devices a PC kernel needs (Firecracker's set): the in-kernel irqchip and PIT, a
+/// Boots a bzImage (through its 64-bit or its PVH entry) on KVM with the devices a PC kernel needs (Firecracker's set): the in-kernel irqchip and PIT, a
 /// 16550 on IRQ 4, the i8042 for reboot, a CMOS clock stopped at a fixed date, quiet sinks for every other port and MMIO address, and vmspec's report
 /// ports for /init's status; with a workload, the eviction port. The vCPU runs on its own traced thread.
 /// </summary>
@@ -45,18 +45,29 @@ public static class LinuxBoot
     /// </summary>
     private static readonly Lock OneBootAtATime = new();
 
-    public static LinuxBootObservation Run(string kernelPath, LinuxBootOptions options, IReadOnlyList<CpuidEdit> cpuid, bool enforcePvFeatureCpuid,
-        TimeSpan timeout)
+    public static LinuxBootObservation Run(string kernelPath, LinuxEntry entry, LinuxBootOptions options, IReadOnlyList<CpuidEdit> cpuid,
+        bool enforcePvFeatureCpuid, TimeSpan timeout)
     {
         lock (OneBootAtATime)
-            return RunAlone(kernelPath, options, cpuid, enforcePvFeatureCpuid, timeout);
+            return RunAlone(kernelPath, entry, options, cpuid, enforcePvFeatureCpuid, timeout);
     }
 
-    private static LinuxBootObservation RunAlone(string kernelPath, LinuxBootOptions options, IReadOnlyList<CpuidEdit> cpuid, bool enforcePvFeatureCpuid,
-        TimeSpan timeout)
+    /// <summary>The bzImage at <paramref name="kernelPath"/>, loaded for <paramref name="entry"/>.</summary>
+    public static BootImage Load(string kernelPath, LinuxEntry entry, LinuxBootOptions options)
     {
         byte[] image = File.ReadAllBytes(kernelPath);
-        BootImage boot = LinuxLoader.LoadBzImage(image, kernelPath, options);
+        return entry switch
+        {
+            LinuxEntry.BootProtocol64 => LinuxLoader.LoadBzImage(image, kernelPath, options),
+            LinuxEntry.Pvh => PvhLoader.LoadBzImage(image, kernelPath, options),
+            _ => throw new ArgumentOutOfRangeException(nameof(entry), entry, "unknown Linux entry"),
+        };
+    }
+
+    private static LinuxBootObservation RunAlone(string kernelPath, LinuxEntry entry, LinuxBootOptions options, IReadOnlyList<CpuidEdit> cpuid,
+        bool enforcePvFeatureCpuid, TimeSpan timeout)
+    {
+        BootImage boot = Load(kernelPath, entry, options);
         var serial = new Serial16550();
         var unclaimed = new UnclaimedIo();
         byte[]? areaBefore = null;

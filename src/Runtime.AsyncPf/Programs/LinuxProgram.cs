@@ -96,7 +96,7 @@ public sealed class LinuxProgram : ICaseProgram
         LinuxBootObservation o;
         try
         {
-            o = LinuxBoot.Run(kernel, options, CaseCpuid.Edits(plan.Cpuid), plan.Machine.EnforcePvFeatureCpuid, plan.Timeout);
+            o = LinuxBoot.Run(kernel, guest.Entry, options, CaseCpuid.Edits(plan.Cpuid), plan.Machine.EnforcePvFeatureCpuid, plan.Timeout);
         }
         catch (Exception e) when (e is BootLoaderException or KvmException or InvalidOperationException or IOException)
         {

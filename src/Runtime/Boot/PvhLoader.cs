@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Vmspec.GuestKernels;
 using Vmspec.GuestKernels.Boot;
+using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Elf;
 
 namespace Vmspec.Runtime.Boot;
@@ -14,6 +15,22 @@ public static class PvhLoader
 {
     public const uint XenElfNotePhys32Entry = ElfNote.XenPhys32EntryType;
     public const string XenNoteName = ElfNote.XenName;
+
+    /// <summary>
+    /// The vmlinux inside <paramref name="bzImage"/>, decompressed and loaded through its PVH entry: a distribution ships
+    /// the bzImage, and the ELF with its notes is its payload.
+    /// </summary>
+    public static BootImage LoadBzImage(ReadOnlyMemory<byte> bzImage, string source, LinuxBootOptions options)
+    {
+        byte[] vmlinux = AsBootError(() =>
+        {
+            var header = BzImage.Parse(bzImage.Span, source);
+            if (!header.HasPayloadInfo)
+                throw new KernelImageException($"{source}: boot protocol {header.ProtocolText} does not say where its compressed vmlinux lies (payload_offset needs 2.08)");
+            return PayloadDecompressor.DecompressKernelPayload(bzImage.Slice((int)header.PayloadFileOffset, (int)header.PayloadLength), header.InitSize, source);
+        });
+        return LoadElf(vmlinux, source, options);
+    }
 
     public static BootImage LoadElf(ReadOnlyMemory<byte> vmlinux, string source, LinuxBootOptions options)
     {

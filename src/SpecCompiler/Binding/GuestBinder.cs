@@ -105,7 +105,9 @@ internal sealed class GuestBinder(Action<YamlNode, string, string> error, string
         if (Map(linux, "initramfs") is { } initrd && Get(initrd, "path") is { } initrdPath)
             initramfs = BindFile(initrd, initrdPath, "guest.linux.initramfs");
         var workload = BindWorkload(linux, machine);
-        return kernel is null ? null : new LinuxGuestPlan(kernel, initramfs, Text(Get(linux, "cmdline")) ?? "", workload);
+        // The shape admits only the entry names, so an unknown one was reported already.
+        var entry = LinuxEntries.Names.FirstOrDefault(n => n.Key == Text(Get(linux, "entry"))) is { Key: not null, Value: var named } ? named : LinuxEntry.BootProtocol64;
+        return kernel is null ? null : new LinuxGuestPlan(kernel, initramfs, Text(Get(linux, "cmdline")) ?? "", workload, entry);
     }
 
     /// <summary>The workload runs in the /init vmspec generates, so a spec that brings its own initramfs cannot have one.</summary>

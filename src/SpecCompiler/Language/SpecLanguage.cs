@@ -139,6 +139,8 @@ internal static class SpecLanguage
         new("kernel", Kernel, Required: true),
         new("initramfs", FileReference),
         new("cmdline", new StringShape("kernel command line", null, 2048)),
+        new("entry", new EnumShape("how the kernel is entered (default boot-protocol-64: the bzImage's 64-bit entry; pvh: "
+            + "its vmlinux's PVH entry, for a kernel built with CONFIG_PVH)", LinuxEntries.Names.Select(n => n.Key).ToArray())),
         new("workload", LinuxFaultWorkload),
     ]);
 

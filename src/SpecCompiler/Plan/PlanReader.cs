@@ -106,7 +106,8 @@ public static class PlanReader
             if (initramfs is not null)
                 throw new PlanFormatException($"{linux.PathOf("workload")}: the workload runs in the /init vmspec generates, and this plan brings its own initramfs");
         }
-        return new LinuxGuestPlan(source, initramfs, linux.String("cmdline"), workload);
+        return new LinuxGuestPlan(source, initramfs, linux.String("cmdline"), workload, 
+            linux.Optional("entry") is null ? LinuxEntry.BootProtocol64 : linux.Enum("entry", LinuxEntries.Names));
     }
 
     private static FileReference ReadFile(JsonFields file)

@@ -70,6 +70,8 @@ public static class PlanWriter
             })
             .Set("initramfs", linux.Initramfs is { } initrd ? File(initrd) : null)
             .Set("cmdline", linux.Cmdline)
+            // Omitted at its default, as the fields v3 gained are, so plans from before it read (and hash) unchanged.
+            .Set("entry", linux.Entry == LinuxEntry.BootProtocol64 ? null : LinuxEntries.Name(linux.Entry))
             .Set("workload", linux.Workload is { } w ? new JsonObject().Set("pages", (ulong)w.Pages) : null),
         _ => throw new InvalidOperationException($"unknown guest {guest.GetType().Name}"),
     };

@@ -114,7 +114,7 @@ public class ShardAssignmentTests
         Assert.Equal(1, Cost("enable-protocol[en=zero,enforcement=enforced,features=all]"));
         Assert.Equal(1, Cost("minimal"));
         Assert.Equal(2 + 6, Cost("faults[variant=delivered]"));
-        Assert.Equal(40, Cost("debian-6-12-cloud"));
+        Assert.Equal(40, Cost("debian-6-12-cloud[entry=pvh]"));
     }
 
     private static List<int> Loads(ShardMatrix matrix, int count) =>

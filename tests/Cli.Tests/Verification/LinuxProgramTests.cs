@@ -17,8 +17,10 @@ namespace Vmspec.Cli.Tests.Verification;
 public class LinuxProgramTests
 {
     [Theory]
-    [InlineData("debian-6-1-cloud", "legacy-68")]
-    [InlineData("debian-6-12-cloud", "fixed-64")]
+    [InlineData("debian-6-1-cloud[entry=boot-protocol-64]", "legacy-68")]
+    [InlineData("debian-6-1-cloud[entry=pvh]", "legacy-68")]
+    [InlineData("debian-6-12-cloud[entry=boot-protocol-64]", "fixed-64")]
+    [InlineData("debian-6-12-cloud[entry=pvh]", "fixed-64")]
     public void Kernel_ABI_is_checked_and_the_kernel_boots_where_KVM_can_boot_Linux(string caseName, string verdict)
     {
         var compiled = SpecInputs.Compile([TestRepository.Specs]).Cases.Single(c => c.Name == caseName);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 using Vmspec.GuestKernels.Boot;
 using Vmspec.GuestKernels.Elf;
@@ -162,5 +163,54 @@ public sealed class PvhLoaderTests
     {
         Assert.Contains("e_machine", Assert.Throws<BootLoaderException>(() => Load(Vmlinux(machine: 183))).Message);
         Assert.Contains("run past the end", Assert.Throws<BootLoaderException>(() => Load(Vmlinux()[..100])).Message);
+    }
+
+    /// <summary>The synthetic bzImage with <paramref name="payload"/> appended as its payload (payload_offset, payload_length).</summary>
+    private static byte[] BzImageCarrying(byte[] payload)
+    {
+        byte[] kernel = SyntheticKernel.Build(new SyntheticKernelExpectations("", Ram, ReadOnlyMemory<byte>.Empty));
+        byte[] image = [.. kernel, .. payload];
+        int setupSize = (kernel[0x1F1] + 1) * 512;
+        BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(0x248), (uint)(kernel.Length - setupSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(0x24C), (uint)payload.Length);
+        return image;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(data);
+        return output.ToArray();
+    }
+
+    [Fact]
+    public void A_bzImage_is_entered_through_the_PVH_entry_of_the_vmlinux_it_carries()
+    {
+        byte[] elf = Vmlinux();
+
+        BootImage boot = PvhLoader.LoadBzImage(BzImageCarrying(Gzip(elf)), "bzImage", new LinuxBootOptions { Layout = Layout });
+
+        Assert.Equal((ulong)Entry, boot.Regs.Rip);
+        Assert.True(Read(boot, KernelAddress, 0x100).SequenceEqual(elf.AsSpan(0x200, 0x100)));
+        Assert.Equal(0UL, boot.Cpu.Cr0 & Cr0.Pg);
+    }
+
+    [Fact]
+    public void A_bzImage_whose_payload_is_no_compressed_vmlinux_is_refused_naming_the_file()
+    {
+        var e = Assert.Throws<BootLoaderException>(() =>
+            PvhLoader.LoadBzImage(BzImageCarrying("not a kernel"u8.ToArray()), "bzImage", new LinuxBootOptions { Layout = Layout }));
+
+        Assert.StartsWith("bzImage: ", e.Message);
+    }
+
+    [Fact]
+    public void A_bzImage_whose_vmlinux_has_no_PVH_entry_is_refused()
+    {
+        var e = Assert.Throws<BootLoaderException>(() =>
+            PvhLoader.LoadBzImage(BzImageCarrying(Gzip(Vmlinux(noteType: 17))), "bzImage", new LinuxBootOptions { Layout = Layout }));
+
+        Assert.Contains("the kernel has no PVH entry (CONFIG_PVH)", e.Message);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Vmspec.GuestKernels.Boot;
-using Vmspec.GuestKernels.Compression;
 using Vmspec.GuestKernels.Debian;
 using Vmspec.Runtime.Boot;
 using Vmspec.Shared.Debian;
@@ -48,14 +47,12 @@ public sealed class RealKernelLoadTests
 
     [Theory]
     [MemberData(nameof(Packages))]
-    public void Debian_vmlinux_has_a_PVH_entry_inside_its_loaded_segments(string which)
+    public void Debian_bzImage_carries_a_vmlinux_whose_PVH_entry_lies_inside_its_loaded_segments(string which)
     {
         byte[] image = Vmlinuz(which);
         var header = BzImage.Parse(image, which);
-        byte[] vmlinux = PayloadDecompressor.DecompressKernelPayload(
-            image.AsMemory((int)header.PayloadFileOffset, (int)header.PayloadLength), header.InitSize, which);
 
-        BootImage boot = PvhLoader.LoadElf(vmlinux, which, new LinuxBootOptions { Layout = LinuxBootLayout.Default with { RamSize = 0x1000_0000 } });
+        BootImage boot = PvhLoader.LoadBzImage(image, which, new LinuxBootOptions { Layout = LinuxBootLayout.Default with { RamSize = 0x1000_0000 } });
 
         Assert.Equal(header.PrefAddress, boot.Placement.KernelAddress);
         Assert.InRange(boot.Regs.Rip, boot.Placement.KernelAddress, boot.Placement.KernelEnd - 1);

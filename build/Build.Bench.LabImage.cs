@@ -147,7 +147,7 @@ internal sealed partial class Build
         {
             if (node is System.Text.Json.Nodes.JsonObject o)
             {
-                foreach (var timing in (string[])["durationMs", "bootMs", "elapsedMs", "timeUs", "figures"])
+                foreach (var timing in (string[])["durationMs", "bootMs", "elapsedMs", "labStalls", "timeUs", "figures"])
                     o.Remove(timing);
                 foreach (var (_, child) in o)
                     Strip(child);

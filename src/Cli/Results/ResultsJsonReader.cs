@@ -46,6 +46,7 @@ internal static class ResultsJsonReader
             QemuVersion = OptionalString(host, "qemuVersion", hostAt),
             LabBoot = OptionalMilliseconds(host, "bootMs", hostAt),
             LabElapsed = OptionalMilliseconds(host, "elapsedMs", hostAt),
+            LabStalls = host.TryGetProperty("labStalls", out var stalls) && stalls.ValueKind == JsonValueKind.Number ? stalls.GetInt32() : 0,
             LabFailure = host.TryGetProperty("labFailure", out var failure) && failure.ValueKind != JsonValueKind.Null
                 ? ReadFailure(failure, $"{hostAt}.labFailure") : null,
         };

@@ -60,6 +60,8 @@ internal static class ResultsJsonWriter
             json.WriteNumber("bootMs", Milliseconds(boot));
         if (host.LabElapsed is { } elapsed)
             json.WriteNumber("elapsedMs", Milliseconds(elapsed));
+        if (host.LabStalls > 0)
+            json.WriteNumber("labStalls", host.LabStalls);
         if (host.LabFailure is { } failure)
         {
             json.WriteStartObject("labFailure");

@@ -115,6 +115,7 @@ internal static class ResultsMerger
         {
             LabBoot = ran.Max(r => r.Run.Host.LabBoot),
             LabElapsed = ran.Max(r => r.Run.Host.LabElapsed),
+            LabStalls = ran.Sum(r => r.Run.Host.LabStalls),
             LabFailure = failed.Count == 0 ? null : failed[0].Run.Host.LabFailure! with
             {
                 Error = $"shard {failed[0].Input.Shard.Index}/{count}: {failed[0].Run.Host.LabFailure!.Error}",

@@ -47,6 +47,8 @@ internal sealed record HostInfo(string Name, string Mode, string? KernelRelease,
     /// <summary>Lab only: boot to a ready lab, and the whole lab run.</summary>
     public TimeSpan? LabBoot { get; init; }
     public TimeSpan? LabElapsed { get; init; }
+    /// <summary>Lab only: lab runs that stalled and were booted again before this one (a fact of the machine, like a timing).</summary>
+    public int LabStalls { get; init; }
     /// <summary>Lab only: why no results came back; every case of the run then failed with <see cref="LabFailure.Error"/>.</summary>
     public LabFailure? LabFailure { get; init; }
 
@@ -55,7 +57,7 @@ internal sealed record HostInfo(string Name, string Mode, string? KernelRelease,
 
 /// <summary>
 /// A lab run that brought no results back. <see cref="Kind"/>: <c>failed</c> (QEMU, boot, init, a crash),
-/// <c>timed-out</c>, <c>cancelled</c>, or <c>no-results</c> (the command exited without writing results.json).
+/// <c>timed-out</c>, <c>stalled</c> (the lab kernel fell silent, again after a second boot), <c>cancelled</c>, or <c>no-results</c> (the command exited without writing results.json).
 /// </summary>
 internal sealed record LabFailure(string Kind, string Error, int? ExitCode, IReadOnlyList<string> ConsoleTail);
 

@@ -13,7 +13,8 @@ internal static class LabHostResults
 
     /// <param name="resultsJson">the inner run's results.json, or null when it wrote none</param>
     /// <param name="cases">the cases the lab was asked to run, so that each is reported whatever happened</param>
-    public static HostRun Create(string host, LabResult lab, byte[]? resultsJson, IReadOnlyList<CompiledCase> cases)
+    /// <param name="stalls">earlier runs of this lab that stalled and were booted again</param>
+    public static HostRun Create(string host, LabResult lab, byte[]? resultsJson, IReadOnlyList<CompiledCase> cases, int stalls = 0)
     {
         var info = new HostInfo(host, HostInfo.LabMode, lab.KernelRelease, null, false, null)
         {
@@ -21,6 +22,7 @@ internal static class LabHostResults
             QemuVersion = lab.QemuVersion,
             LabBoot = lab.BootTime,
             LabElapsed = lab.Elapsed,
+            LabStalls = stalls,
         };
         if (lab.Outcome != LabOutcome.Exited)
             return Failed(info, Kind(lab.Outcome), lab.Error ?? $"the lab run ended: {lab.Outcome}", null, lab.ConsoleTail, cases);
@@ -68,6 +70,7 @@ internal static class LabHostResults
     private static string Kind(LabOutcome outcome) => outcome switch
     {
         LabOutcome.TimedOut => "timed-out",
+        LabOutcome.Stalled => "stalled",
         LabOutcome.Cancelled => "cancelled",
         _ => "failed",
     };

@@ -55,6 +55,11 @@ internal sealed partial class LabVerifier(TextWriter progress)
     private readonly Lock _progressLock = new();
 
     public int MaxLabs { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// A lab that stalls (its kernel fell silent: an emulator fault, not a verdict) is booted again this many times; the
+    /// results count the stalls. The inner verify writes results.json only at its end, so a stalled run leaves none behind.
+    /// </summary>
+    public int MaxStallRetries { get; init; } = 1;
     public IReadOnlyList<string> Vmspec { get; init; } = VmspecExecutable.Command();
     public Func<IReadOnlyDictionary<string, string>> CommandEnvironment { get; init; } = LabEnvironment.Current;
     public Func<HostKernelSpec, Action<string>, CancellationToken, Task<LabKernel>> PrepareKernel { get; init; } = HostKernels.PrepareAsync;
@@ -117,25 +122,33 @@ internal sealed partial class LabVerifier(TextWriter progress)
         {
             folder = Directory.CreateTempSubdirectory("vmspec-verify-");
             LabResult lab;
-            using (var stderr = new LineStream(SayInner))
+            int stalls = 0;
+            while (true)
             {
-                lab = await RunLab(new LabRunOptions
+                using (var stderr = new LineStream(SayInner))
                 {
-                    Kernel = kernel,
-                    Command = request.InnerCommand(Vmspec, folder.FullName, host.Name),
-                    WorkingDirectory = request.WorkingDirectory,
-                    Environment = WithoutShard(CommandEnvironment()),
-                    OutputFolders = [folder.FullName],
-                    Accel = request.Accel,
-                    Timeout = request.Timeout,
-                    StandardOutput = null, // the inner table: everything in it is in results.json
-                    StandardError = stderr,
-                    Progress = SayLab,
-                }, cancellationToken);
+                    lab = await RunLab(new LabRunOptions
+                    {
+                        Kernel = kernel,
+                        Command = request.InnerCommand(Vmspec, folder.FullName, host.Name),
+                        WorkingDirectory = request.WorkingDirectory,
+                        Environment = WithoutShard(CommandEnvironment()),
+                        OutputFolders = [folder.FullName],
+                        Accel = request.Accel,
+                        Timeout = request.Timeout,
+                        StandardOutput = null, // the inner table: everything in it is in results.json
+                        StandardError = stderr,
+                        Progress = SayLab,
+                    }, cancellationToken);
+                }
+                if (lab.Outcome != LabOutcome.Stalled || stalls == MaxStallRetries)
+                    break;
+                stalls++;
+                Say($"lab stalled: {lab.Error}; booting it again ({stalls} of {MaxStallRetries})");
             }
             var resultsPath = Path.Combine(folder.FullName, "results.json");
             var resultsJson = lab.Outcome == LabOutcome.Exited && File.Exists(resultsPath) ? await File.ReadAllBytesAsync(resultsPath, CancellationToken.None) : null;
-            var run = LabHostResults.Create(host.Name, lab, resultsJson, request.CasesOn(host.Name));
+            var run = LabHostResults.Create(host.Name, lab, resultsJson, request.CasesOn(host.Name), stalls);
             Say(run.Host.LabFailure is { } failure
                 ? $"lab {failure.Kind}: {failure.Error}"
                 : $"lab: {run.Host.KernelRelease} ({run.Host.Accel}): {run.CountsLine} in {lab.Elapsed.TotalSeconds:F1} s"

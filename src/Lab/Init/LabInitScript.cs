@@ -4,7 +4,7 @@ namespace Vmspec.Lab.Init;
 /// /init of the lab kernel, run by the static busybox in the initramfs. It loads the module closure, mounts the host's
 /// root read-only (9p) under an overlay whose upper layer is a tmpfs, mounts each output folder read-write over it,
 /// runs /lab/command.sh there (with the root's /bin/sh, or the initramfs's busybox where the root has none) with its stdio on the vmspec.out/vmspec.err ports, and reports on vmspec.status:
-/// "release R", "ready", then "exit N" or "error MESSAGE". Nothing else ever reports an exit status, so a lab that dies
+/// "release R", "ready", then "exit N" or "error MESSAGE", and "beat" every <see cref="HeartbeatSeconds"/> s from "release" on. Nothing else ever reports an exit status, so a lab that dies
 /// midway has no status rather than a made-up 0. Errors also go to the console, prefixed "vmspec-lab:".
 /// </summary>
 public static class LabInitScript
@@ -13,7 +13,10 @@ public static class LabInitScript
     public const string StatusPort = "vmspec.status", OutPort = "vmspec.out", ErrPort = "vmspec.err";
     public const string ConsolePrefix = "vmspec-lab: ";
 
-    public const string Text = """
+    /// <summary>Seconds between the lab kernel's "beat" status lines.</summary>
+    public const string HeartbeatSeconds = "5";
+
+    public const string Text = $$"""
         #!/bin/busybox sh
         /bin/busybox --install -s /bin
         export PATH=/bin
@@ -43,6 +46,8 @@ public static class LabInitScript
         done
         exec 3>"$status"
         echo "release $(uname -r)" >&3
+        # The lab kernel's heartbeat: the host stops a lab that falls silent (see LabRunOptions.StallAfter).
+        ( while sleep {{HeartbeatSeconds}}; do echo beat; done ) >&3 &
 
         mkdir -p /mnt/host /mnt/rw /mnt/root
         mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /mnt/host \

@@ -7,6 +7,8 @@ public enum LabOutcome
     /// <summary>The lab itself failed: QEMU, boot, a module, a mount, a panic or oops, or no status at all.</summary>
     Failed,
     TimedOut,
+    /// <summary>The lab kernel fell silent (no heartbeat for <see cref="LabRunOptions.StallAfter"/>) and QEMU was stopped.</summary>
+    Stalled,
     Cancelled,
 }
 

@@ -16,6 +16,12 @@ public sealed record LabRunOptions
     public LabAccel Accel { get; init; } = LabAccel.Auto;
     /// <summary>Wall-clock limit for the whole run, boot included; null for none.</summary>
     public TimeSpan? Timeout { get; init; }
+    /// <summary>
+    /// How long the lab kernel may go without a status line (it beats every few seconds) before the run is stopped as
+    /// stalled; null never. Under TCG the emulated CPU has been seen halted for good with an interrupt pending (the lab
+    /// kernel's own timers silent), about once in dozens of nested Linux boots: waiting for the timeout would only waste it.
+    /// </summary>
+    public TimeSpan? StallAfter { get; init; } = TimeSpan.FromSeconds(60);
     public int MemoryMiB { get; init; } = 4096;
     /// <summary>Where the command's stdout and stderr are streamed, as they arrive.</summary>
     public Stream? StandardOutput { get; init; }

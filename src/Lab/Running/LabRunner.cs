@@ -66,6 +66,8 @@ public static class LabRunner
                 }, pumpsGone.Token));
 
             bool stopped = false;
+            using var watchEnds = new CancellationTokenSource();
+            var stall = WatchHeartbeatAsync(status, clock, options.StallAfter, stop, watchEnds.Token);
             try
             {
                 await process.WaitForExitAsync(stop.Token).ConfigureAwait(false);
@@ -75,6 +77,8 @@ public static class LabRunner
                 stopped = true;
                 Kill(process);
             }
+            watchEnds.Cancel();
+            TimeSpan? stalledAt = await stall.ConfigureAwait(false);
             // QEMU has exited: its sockets are closed, so the pumps end once they have read what it wrote. They are
             // abandoned only if QEMU never connected (it failed before creating its devices).
             pumpsGone.CancelAfter(TimeSpan.FromSeconds(5));
@@ -93,6 +97,9 @@ public static class LabRunner
             LabResult Result(LabOutcome outcome, string? error) => new(outcome, outcome == LabOutcome.Exited ? status.ExitCode : null,
                 error, status.Release, accel.Name(), qemu.Version, status.ReadyAt, clock.Elapsed, ConsoleLog.Excerpt(console, ConsoleTailLines));
 
+            if (stopped && stalledAt is { } silentSince)
+                return Result(LabOutcome.Stalled, $"the lab stalled: no heartbeat from its kernel for {options.StallAfter!.Value.TotalSeconds:F0} s "
+                    + $"(the last at {silentSince.TotalSeconds:F1} s); QEMU was stopped");
             if (stopped)
                 return cancellationToken.IsCancellationRequested
                     ? Result(LabOutcome.Cancelled, "cancelled: QEMU was stopped")
@@ -113,6 +120,33 @@ public static class LabRunner
                 process.Dispose();
             }
             folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Once the lab kernel has said anything, stops the run (<paramref name="stop"/>) when it then stays silent for
+    /// <paramref name="stallAfter"/>; returns when its last line came, or null if it never fell silent that long.
+    /// </summary>
+    private static async Task<TimeSpan?> WatchHeartbeatAsync(StatusChannel status, Stopwatch clock, TimeSpan? stallAfter,
+        CancellationTokenSource stop, CancellationToken watchEnds)
+    {
+        if (stallAfter is not { } limit)
+            return null;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), watchEnds).ConfigureAwait(false);
+                if (status.LastHeardAt is { } last && clock.Elapsed - last > limit)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return last;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

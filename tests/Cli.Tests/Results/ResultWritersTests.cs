@@ -27,6 +27,7 @@ public class ResultWritersTests
             QemuVersion = "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)",
             LabBoot = TimeSpan.FromMilliseconds(4712.25),
             LabElapsed = TimeSpan.FromMilliseconds(15234.5),
+            LabStalls = 1,
         },
         [
             new CaseResult("enable[en=bit4]", "msr-protocol", Outcome.Passed,
@@ -95,7 +96,7 @@ public class ResultWritersTests
         var runs = document.RootElement.GetProperty("runs");
         Assert.Equal(["debian-6.1", "debian-6.12", "native"], runs.EnumerateArray().Select(r => r.GetProperty("host").GetProperty("name").GetString()));
         var lab = runs[1].GetProperty("host");
-        Assert.Equal(["name", "mode", "kernelRelease", "flavour", "accel", "qemuVersion", "kvmAvailable", "bootMs", "elapsedMs"],
+        Assert.Equal(["name", "mode", "kernelRelease", "flavour", "accel", "qemuVersion", "kvmAvailable", "bootMs", "elapsedMs", "labStalls"],
             lab.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("lab", "tcg", 4712.25), (lab.GetProperty("mode").GetString(), lab.GetProperty("accel").GetString(), lab.GetProperty("bootMs").GetDouble()));
         var failed = runs[0].GetProperty("host");

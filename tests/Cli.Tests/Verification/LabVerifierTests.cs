@@ -194,6 +194,36 @@ public class LabVerifierTests
         Assert.Equal(Outcome.Passed, Assert.Single(runs[1].Cases).Status);
     }
 
+    [Theory]
+    [InlineData(1, "passed", 1)]
+    [InlineData(2, "stalled", 1)]
+    public async Task A_stalled_lab_is_booted_once_more_and_the_stall_is_counted(int stalledRuns, string outcome, int counted)
+    {
+        var progress = new StringWriter();
+        int runs = 0;
+        var verifier = new LabVerifier(progress)
+        {
+            Vmspec = ["/bin/vmspec"],
+            PrepareKernel = (host, _, _) => Task.FromResult(new LabKernel(host.Name, "/boot/x", "/lib/modules/x")),
+            RunLab = async (options, _) =>
+            {
+                if (++runs <= stalledRuns)
+                    return Lab(LabOutcome.Stalled, error: "the lab stalled: no heartbeat from its kernel for 60 s (the last at 42.0 s); QEMU was stopped");
+                await File.WriteAllBytesAsync(Path.Combine(options.OutputFolders[0], "results.json"), InnerResults("kvm_amd", Passed("minimal", "minimal")));
+                return Lab(LabOutcome.Exited, exitCode: 0);
+            },
+        };
+        var request = new LabVerifyRequest { SpecPaths = ["/repo/specs/minimal.yaml"], Jobs = 1, Cases = Cases.Where(c => c.Name == "minimal").ToList() };
+
+        var run = Assert.Single(await verifier.RunAsync([Hosts[1]], request, TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, runs);
+        Assert.Equal(counted, run.Host.LabStalls);
+        Assert.Equal(outcome, run.Host.LabFailure?.Kind ?? run.Cases.Single().Status.ToString().ToLowerInvariant());
+        Assert.Contains("[debian-6.12] lab stalled: the lab stalled: no heartbeat from its kernel for 60 s (the last at 42.0 s); QEMU was stopped; "
+            + "booting it again (1 of 1)", progress.ToString());
+    }
+
     [Fact]
     public void Under_the_dotnet_host_vmspec_is_dotnet_and_the_dll_else_the_executable_itself()
     {

@@ -78,6 +78,17 @@ public sealed class LabRunTests
     }
 
     [Fact]
+    public async Task A_lab_kernel_that_falls_silent_is_stopped_as_stalled_before_the_timeout()
+    {
+        // SIGSTOP to every process but init and the caller stops the init's heartbeat, as a halted emulated CPU would.
+        var (result, _, _) = await RunAsync(["/bin/sh", "-c", "kill -STOP -1; sleep 600"], o => o with { StallAfter = TimeSpan.FromSeconds(15) });
+
+        Assert.Equal((LabOutcome.Stalled, LabResult.LabFailedExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
+        Assert.Matches(@"^the lab stalled: no heartbeat from its kernel for 15 s \(the last at \d+\.\d s\); QEMU was stopped$", result.Error);
+        Assert.True(result.Elapsed < TimeSpan.FromMinutes(2), $"stopped after {result.Elapsed}, not at the stall");
+    }
+
+    [Fact]
     public async Task A_module_that_fails_to_load_is_named_with_the_kernels_message()
     {
         var kernel612 = await LabKernels.Prepare("debian-6.12");

@@ -18,6 +18,19 @@ public sealed class LabStatusAndConsoleTests
     }
 
     [Fact]
+    public void A_beat_is_only_a_sign_of_life()
+    {
+        var status = new StatusChannel();
+        Assert.Null(status.LastHeardAt);
+
+        status.Accept("release 6.1.0-56-amd64", TimeSpan.FromSeconds(1));
+        status.Accept("beat", TimeSpan.FromSeconds(6));
+
+        Assert.Equal(TimeSpan.FromSeconds(6), status.LastHeardAt);
+        Assert.Equal(("6.1.0-56-amd64", (TimeSpan?)null, (int?)null, (string?)null), (status.Release, status.ReadyAt, status.ExitCode, status.Error));
+    }
+
+    [Fact]
     public void A_panic_or_oops_on_the_console_is_found()
     {
         Assert.Equal("[    4.1] Kernel panic - not syncing: Attempted to kill init!",

@@ -55,7 +55,7 @@ internal sealed partial class Build
         int repeated = 0;
         if (exitCode == LabResult.LabFailedExitCode)
         {
-            // The lab itself failed (it stalls about once in dozens of nested Linux boots): its timings are lost, so boot it once more.
+            // The lab itself failed (it can stall early in a nested Linux boot, see README): its timings are lost, so boot it once more.
             Console.WriteLine($"[{host}] the lab failed (exit code {exitCode}); booting it once more");
             repeated++;
             exitCode = await ProcessRunner.RunForExitCodeAsync(Vmspec, lab, Root);

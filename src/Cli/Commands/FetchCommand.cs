@@ -1,7 +1,5 @@
 using Vmspec.Cli.Lab;
-using Vmspec.GuestKernels;
-using Vmspec.GuestKernels.Debian;
-using Vmspec.Plans;
+using Vmspec.Cli.Specs;
 using Vmspec.Shared.Debian;
 
 namespace Vmspec.Cli.Commands;
@@ -19,30 +17,8 @@ internal static class FetchCommand
             SpecInputs.Report(result, Console.Error);
             if (!result.Succeeded)
                 return 1;
-            var packages = result.Cases
-                .Select(c => c.Plan.Guest)
-                .OfType<LinuxGuestPlan>()
-                .Select(g => g.Kernel)
-                .OfType<DebianKernel>()
-                .Distinct()
-                .ToList();
-            var failures = 0;
-            foreach (var kernel in packages)
-            {
-                try
-                {
-                    // Inside the try: the spec grammar admits versions that Debian's (and so the package's constructor) does not.
-                    var package = new DebianKernelPackage(kernel.Package, kernel.Version, kernel.Sha256);
-                    var cached = package.FindCached();
-                    var path = cached ?? await package.FetchAsync(cancellationToken: cancellation);
-                    Console.WriteLine($"{(cached is null ? "fetched" : "cached ")} {package.Name}={package.Version}  {path}");
-                }
-                catch (KernelImageException e)
-                {
-                    failures++;
-                    Console.Error.WriteLine($"error: {kernel.Package}={kernel.Version}: {e.Message}");
-                }
-            }
+            var packages = GuestKernelFetch.KernelsOf(result.Cases);
+            var failures = await GuestKernelFetch.FetchAsync(packages, Console.Out, Console.Error, cancellation);
             Console.WriteLine($"{packages.Count - failures} of {packages.Count} kernel package(s) ready");
             return failures == 0 && await FetchHostKernelsAsync(cancellation) ? 0 : 1;
         });

@@ -3,6 +3,7 @@ using Vmspec.Abi.Kvm;
 using Vmspec.Cli.Lab;
 using Vmspec.Cli.Report;
 using Vmspec.Cli.Sharding;
+using Vmspec.Cli.Specs;
 using Vmspec.Cli.Verification;
 using Vmspec.Lab.Init;
 using Vmspec.Lab.Qemu;
@@ -161,6 +162,10 @@ internal static class VerifyCommand
         {
             lines.WriteLine($"vmspec verify: {(part is null ? $"{cases.Count} case(s)" : $"{labs.Sum(h => CasesOn(h.Name).Count)} (case, host) pair(s)")} on {labs.Count} host kernel(s) in the lab ({string.Join(", ", labs.Select(h => h.Name))}), "
                 + $"at most {Environment.ProcessorCount} lab VM(s) at once, accel {labAccel.Name()}{(accel == LabAccel.Auto ? " (auto)" : "")}");
+            // Here, not in the lab: the lab has no network and sees the cache read-only.
+            var guestKernels = GuestKernelFetch.KernelsOf(labs.SelectMany(h => CasesOn(h.Name)));
+            if (guestKernels.Count > 0)
+                await GuestKernelFetch.FetchAsync(guestKernels, lines, lines, cancellation); // a failure skips its cases, with the reason
             var request = new LabVerifyRequest
             {
                 SpecPaths = options.Paths.Select(Path.GetFullPath).ToList(),

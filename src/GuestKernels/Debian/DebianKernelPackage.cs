@@ -33,6 +33,19 @@ public sealed record DebianKernelPackage
     public Task<string> FetchAsync(string? cacheDirectory = null, CancellationToken cancellationToken = default) =>
         GuardAsync(() => new DebCache(cacheDirectory ?? DebCache.DefaultDirectory).FetchAsync(Pin, DownloadProgress.ToStandardError, cancellationToken));
 
+    /// <summary>
+    /// The package's vmlinuz, unpacked next to the verified cached .deb as <c>SHA256.vmlinuz</c> (unpacking the xz data.tar
+    /// costs seconds, so it is kept); fetches the .deb first if it is absent.
+    /// </summary>
+    public async Task<string> FetchVmlinuzAsync(string? cacheDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var deb = await FetchAsync(cacheDirectory, cancellationToken).ConfigureAwait(false);
+        var vmlinuz = Path.Combine(Path.GetDirectoryName(deb)!, $"{Sha256}.vmlinuz");
+        if (!File.Exists(vmlinuz))
+            ExtractVmlinuz(deb, vmlinuz);
+        return vmlinuz;
+    }
+
     /// <summary>Throws unless the file's SHA-256 is the pinned one.</summary>
     public void Verify(string debPath) => Guard(() => DebCache.Verify(Pin, debPath));
 

@@ -125,12 +125,7 @@ public sealed class LinuxProgram : ICaseProgram
                 var package = new DebianKernelPackage(debian.Package, debian.Version, debian.Sha256);
                 try
                 {
-                    var deb = await package.FetchAsync(); // the cached copy too is checked against the pinned sha256
-                    // Unpacking vmlinuz from the .deb (an xz data.tar) costs seconds: keep it, named by the .deb's hash.
-                    var vmlinuz = Path.Combine(Path.GetDirectoryName(deb)!, $"{debian.Sha256}.vmlinuz");
-                    if (!File.Exists(vmlinuz))
-                        package.ExtractVmlinuz(deb, vmlinuz);
-                    return (vmlinuz, null);
+                    return (await package.FetchVmlinuzAsync(), null); // the cached copy too is checked against the pinned sha256
                 }
                 catch (Exception e) when (e is KernelImageException or IOException or UnauthorizedAccessException)
                 {

@@ -12,6 +12,7 @@ public sealed record QemuMachine(
     string OutSocket,
     string ErrSocket,
     string StatusSocket,
+    string MonitorSocket,
     IReadOnlyList<(OutputFolder Folder, string HostPath)> Outputs,
     string? Firmware,
     string ExtraKernelArguments = "");
@@ -19,7 +20,8 @@ public sealed record QemuMachine(
 /// <summary>
 /// QEMU's argv for a lab VM, as a pure function. One vCPU: multi-threaded TCG oopsed the lab kernel while kvm's text
 /// was patched (see the lab notes), so parallelism is one VM per core. The host's root is shared read-only; only the
-/// output folders are writable. The kernel console goes to a file; the command's stdio and status to three ports.
+/// output folders are writable. The kernel console goes to a file; the command's stdio and status to three ports; QMP
+/// to a socket of its own, for a look at the CPU before a stalled lab is stopped.
 /// </summary>
 public static class QemuCommandLine
 {
@@ -38,6 +40,7 @@ public static class QemuCommandLine
             "-kernel", machine.Kernel, "-initrd", machine.Initramfs, "-append", (KernelCommandLine + " " + machine.ExtraKernelArguments).TrimEnd(),
             "-chardev", $"file,id=console,path={Escape(machine.ConsoleLog)}", "-serial", "chardev:console",
             "-device", "virtio-serial-pci,id=ports",
+            "-qmp", $"unix:{Escape(machine.MonitorSocket)},server=on,wait=off",
         };
         if (machine.Firmware is { } firmware)
             args.InsertRange(0, ["-bios", firmware]);

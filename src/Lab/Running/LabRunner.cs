@@ -44,7 +44,7 @@ public static class LabRunner
             using var statusPort = new PortPump(Path.Combine(folder.FullName, "status.sock"));
             var machine = new QemuMachine(accel, kernel.BootImagePath, initramfs, options.MemoryMiB,
                 Path.Combine(folder.FullName, "console.log"), outPort.SocketPath, errPort.SocketPath, statusPort.SocketPath,
-                outputs, File.Exists(QbootFirmware) ? QbootFirmware : null, options.KernelArguments);
+                Path.Combine(folder.FullName, "qmp.sock"), outputs, File.Exists(QbootFirmware) ? QbootFirmware : null, options.KernelArguments);
 
             options.Progress?.Invoke($"booting {kernel.Name} ({kernel.Release}) under QEMU {qemu.Version}, accel {accel.Name()}");
             process = StartQemu(qemu, machine);
@@ -66,6 +66,7 @@ public static class LabRunner
                 }, pumpsGone.Token));
 
             bool stopped = false;
+            string? cpuWhenStopped = null;
             using var watchEnds = new CancellationTokenSource();
             var stall = WatchHeartbeatAsync(status, clock, options.StallAfter, stop, watchEnds.Token);
             try
@@ -75,6 +76,8 @@ public static class LabRunner
             catch (OperationCanceledException)
             {
                 stopped = true;
+                if (!cancellationToken.IsCancellationRequested)
+                    cpuWhenStopped = await CpuSnapshot.TakeAsync(machine.MonitorSocket).ConfigureAwait(false);
                 Kill(process);
             }
             watchEnds.Cancel();
@@ -99,11 +102,11 @@ public static class LabRunner
 
             if (stopped && stalledAt is { } silentSince)
                 return Result(LabOutcome.Stalled, $"the lab stalled: no heartbeat from its kernel for {options.StallAfter!.Value.TotalSeconds:F0} s "
-                    + $"(the last at {silentSince.TotalSeconds:F1} s); QEMU was stopped");
+                    + $"(the last at {silentSince.TotalSeconds:F1} s); QEMU was stopped; {cpuWhenStopped}");
             if (stopped)
                 return cancellationToken.IsCancellationRequested
                     ? Result(LabOutcome.Cancelled, "cancelled: QEMU was stopped")
-                    : Result(LabOutcome.TimedOut, $"timed out after {options.Timeout!.Value.TotalSeconds:F0} s: QEMU was stopped");
+                    : Result(LabOutcome.TimedOut, $"timed out after {options.Timeout!.Value.TotalSeconds:F0} s: QEMU was stopped; {cpuWhenStopped}");
             if (ConsoleLog.FindCrash(console) is { } crash)
                 return Result(LabOutcome.Failed, $"the lab kernel crashed: {crash.Trim()}");
             if (status.Error is { } initError)

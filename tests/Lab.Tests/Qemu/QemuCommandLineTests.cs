@@ -7,7 +7,7 @@ namespace Vmspec.Lab.Tests.Qemu;
 public sealed class QemuCommandLineTests
 {
     private static QemuMachine Machine(LabAccel accel) => new(accel, "/k/vmlinux", "/t/initramfs", 4096, "/t/con,sole.log",
-        "/t/out.sock", "/t/err.sock", "/t/status.sock", [(new OutputFolder("out0", "/work/results"), "/work/results")], "/q/qboot.rom");
+        "/t/out.sock", "/t/err.sock", "/t/status.sock", "/t/qmp.sock", [(new OutputFolder("out0", "/work/results"), "/work/results")], "/q/qboot.rom");
 
     [Fact]
     public void The_host_root_is_shared_read_only_and_only_output_folders_writable()
@@ -22,6 +22,7 @@ public sealed class QemuCommandLineTests
         Assert.Equal("EPYC,+svm,+npt", args[args.ToList().IndexOf("-cpu") + 1]);
         Assert.Contains("file,id=console,path=/t/con,,sole.log", args); // QEMU's comma escape
         Assert.Contains("virtserialport,bus=ports.0,chardev=status,name=vmspec.status", args);
+        Assert.Equal("unix:/t/qmp.sock,server=on,wait=off", args[args.ToList().IndexOf("-qmp") + 1]);
     }
 
     [Fact]

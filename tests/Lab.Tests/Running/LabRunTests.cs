@@ -75,6 +75,7 @@ public sealed class LabRunTests
         var (result, _, _) = await RunAsync(["/bin/sleep", "600"], o => o with { Timeout = TimeSpan.FromSeconds(15) });
 
         Assert.Equal((LabOutcome.TimedOut, LabResult.TimedOutExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
+        Assert.Matches(@"^timed out after 15 s: QEMU was stopped; its CPU then: RIP=[0-9a-f]{16} .* HLT=[01] \| LVTT .* \| Timer .* \| IRR ", result.Error);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class LabRunTests
         var (result, _, _) = await RunAsync(["/bin/sh", "-c", "kill -STOP -1; sleep 600"], o => o with { StallAfter = TimeSpan.FromSeconds(15) });
 
         Assert.Equal((LabOutcome.Stalled, LabResult.LabFailedExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
-        Assert.Matches(@"^the lab stalled: no heartbeat from its kernel for 15 s \(the last at \d+\.\d s\); QEMU was stopped$", result.Error);
+        Assert.Matches(@"^the lab stalled: no heartbeat from its kernel for 15 s \(the last at \d+\.\d s\); QEMU was stopped; its CPU then: RIP=", result.Error);
         Assert.True(result.Elapsed < TimeSpan.FromMinutes(2), $"stopped after {result.Elapsed}, not at the stall");
     }
 

@@ -51,6 +51,24 @@ public sealed class DebianPackageTests
     }
 
     [Fact]
+    public async Task Unpacks_the_vmlinuz_of_a_cached_package_next_to_it_once()
+    {
+        using var cache = new TempDirectory("vmspec-test-");
+        byte[] deb = DebBuilder.Deb("data.tar.gz", Payloads.Gzip(DataTar));
+        File.WriteAllBytes(cache.Combine("linux-image-test_1.0_amd64.deb"), deb);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(deb));
+        var package = new DebianKernelPackage("linux-image-test", "1.0", sha256);
+
+        string vmlinuz = await package.FetchVmlinuzAsync(cache.Path, TestContext.Current.CancellationToken);
+        var unpackedAt = File.GetLastWriteTimeUtc(vmlinuz);
+        string again = await package.FetchVmlinuzAsync(cache.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(cache.Combine($"{sha256}.vmlinuz"), vmlinuz);
+        Assert.Equal(Vmlinuz, File.ReadAllBytes(vmlinuz));
+        Assert.Equal((vmlinuz, unpackedAt), (again, File.GetLastWriteTimeUtc(again)));
+    }
+
+    [Fact]
     public void Explains_what_is_missing_or_unsupported()
     {
         Assert.Equal("p.deb: no ./boot/vmlinuz-* file in the package",

@@ -1,5 +1,3 @@
-using Vmspec.Lab.Qemu;
-
 namespace Vmspec.Build.Tools;
 
 /// <summary>
@@ -8,16 +6,13 @@ namespace Vmspec.Build.Tools;
 /// </summary>
 internal static class DebianPackages
 {
-    /// <summary>Root on a system with apt: packages are installed, not just named.</summary>
-    public static bool CanInstall => Environment.UserName == "root" && File.Exists("/usr/bin/apt-get");
-
     public static async Task<bool> EnsureAsync(string purpose, params (string Package, string File)[] needed)
     {
         var missing = needed.Where(n => !File.Exists(n.File)).Select(n => n.Package).Distinct().ToArray();
         if (missing.Length == 0)
             return true;
         string install = $"apt-get install -y {string.Join(' ', missing)}";
-        if (!CanInstall)
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
         {
             Console.WriteLine($"warning: {purpose} needs {string.Join(", ", missing)}: run `sudo {install}`");
             return false;
@@ -36,12 +31,9 @@ internal static class DebianPackages
         return needed.All(n => File.Exists(n.File));
     }
 
-    /// <summary>What the lab needs: QEMU (on Debian 12, a reliable one from its backports) and a static busybox for its init.</summary>
-    public static async Task<bool> EnsureLabAsync()
-    {
-        await LabQemu.EnsureReliableAsync();
-        return await EnsureAsync("the KVM lab", (QemuBinary.DebianPackage, LabQemu.Path), ("busybox-static", "/bin/busybox"));
-    }
+    /// <summary>What the lab needs: QEMU and a static busybox for its init.</summary>
+    public static Task<bool> EnsureLabAsync() => EnsureAsync("the KVM lab",
+        ("qemu-system-x86", "/usr/bin/qemu-system-x86_64"), ("busybox-static", "/bin/busybox"));
 
     /// <summary>What the report's tests render it with: Debian's headless-capable Chromium.</summary>
     public static Task<bool> EnsureReportBrowserAsync() => EnsureAsync("the HTML report's browser tests", ("chromium", "/usr/bin/chromium"));

@@ -8,22 +8,6 @@ public sealed record QemuBinary(string Path, string Version)
     public const string DebianPackage = "qemu-system-x86";
     public const string ExecutableName = "qemu-system-x86_64";
 
-    /// <summary>
-    /// The oldest QEMU the lab is known to run on reliably. Under QEMU 7.2 (Debian 12's own) the lab's CPU stops for
-    /// good once a nested Linux guest runs: HLT with IF=1 and the lab kernel's timer interrupt pending in the APIC's IRR,
-    /// never delivered (README, "The lab's QEMU"); QEMU 10.0 from bookworm-backports did not stop in the same runs.
-    /// </summary>
-    public const int ReliableMajor = 10;
-
-    /// <summary>The major version, from "7.2.22 (Debian …)"; null if the version does not start with one.</summary>
-    public int? Major => int.TryParse(Version.Split('.', ' ')[0], out int major) ? major : null;
-
-    /// <summary>Why this QEMU may halt the lab, or null when it is recent enough (or its version unknown).</summary>
-    public string? Caveat => Major < ReliableMajor
-        ? $"QEMU {Major} is known to halt the lab's CPU for good (a nested Linux guest is enough); QEMU {ReliableMajor} or later is not "
-          + "(on Debian 12: apt-get install -t bookworm-backports qemu-system-x86)"
-        : null;
-
     /// <summary>Finds qemu-system-x86_64 on PATH; the error names the package that provides it.</summary>
     public static QemuBinary Find(string? pathVariable = null)
     {

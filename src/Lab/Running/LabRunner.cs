@@ -47,8 +47,6 @@ public static class LabRunner
                 Path.Combine(folder.FullName, "qmp.sock"), outputs, File.Exists(QbootFirmware) ? QbootFirmware : null, options.KernelArguments);
 
             options.Progress?.Invoke($"booting {kernel.Name} ({kernel.Release}) under QEMU {qemu.Version}, accel {accel.Name()}");
-            if (accel == LabAccel.Tcg && qemu.Caveat is { } caveat)
-                options.Progress?.Invoke($"warning: {caveat}");
             process = StartQemu(qemu, machine);
             var qemuErrors = process.StandardError.ReadToEndAsync(CancellationToken.None);
 

@@ -27,13 +27,6 @@ public static class QemuCommandLine
 {
     public const string KernelCommandLine = "console=ttyS0 quiet printk.time=1 panic=-1 oops=panic rdinit=/init";
 
-    /// <summary>
-    /// Under TCG the lab kernel never halts its CPU: QEMU (7.2 and 10.0 alike) can leave a halted CPU asleep for good with
-    /// a deliverable interrupt pending once nested guests have run (HLT=1, IF=1, the APIC timer's vector in IRR), and
-    /// a CPU that polls in its idle loop takes that interrupt. Nested KVM halts as usual.
-    /// </summary>
-    public const string TcgKernelArguments = "idle=poll";
-
     public static IReadOnlyList<string> Build(QemuMachine machine)
     {
         var args = new List<string>
@@ -44,7 +37,7 @@ public static class QemuCommandLine
             // TCG: an AMD CPU with SVM and nested paging, so that kvm_amd loads. KVM: the machine's own CPU, nested.
             "-cpu", machine.Accel == LabAccel.Kvm ? "host" : "EPYC,+svm,+npt",
             "-smp", "1", "-m", $"{machine.MemoryMiB}M",
-            "-kernel", machine.Kernel, "-initrd", machine.Initramfs, "-append", AppendArgument(machine),
+            "-kernel", machine.Kernel, "-initrd", machine.Initramfs, "-append", (KernelCommandLine + " " + machine.ExtraKernelArguments).TrimEnd(),
             "-chardev", $"file,id=console,path={Escape(machine.ConsoleLog)}", "-serial", "chardev:console",
             "-device", "virtio-serial-pci,id=ports",
             "-qmp", $"unix:{Escape(machine.MonitorSocket)},server=on,wait=off",
@@ -59,12 +52,6 @@ public static class QemuCommandLine
             AddShare(args, folder.Tag, hostPath, readOnly: false);
         return args;
     }
-
-    /// <summary>The lab kernel's command line; the caller's arguments come last, so they win.</summary>
-    private static string AppendArgument(QemuMachine machine) => string.Join(' ', new[]
-    {
-        KernelCommandLine, machine.Accel == LabAccel.Tcg ? TcgKernelArguments : "", machine.ExtraKernelArguments,
-    }.Where(part => part.Length > 0));
 
     private static void AddPort(List<string> args, string id, string socket, string name) => args.AddRange(
         "-chardev", $"socket,id={id},path={Escape(socket)}",

@@ -5,15 +5,45 @@ using System.Text.Json;
 namespace Vmspec.Lab.Qemu;
 
 /// <summary>
-/// A QMP client for one question: what the lab's CPU is doing. QEMU serves QMP on a Unix socket (see
-/// <see cref="QemuMachine.MonitorSocket"/>); human monitor commands ("info registers", "info lapic") run through
-/// QMP's human-monitor-command. Used when a lab is about to be stopped, so it never waits long and never throws.
+/// A QMP client for what the lab asks of QEMU while it runs (see <see cref="QemuMachine.MonitorSocket"/>): human
+/// monitor commands ("info registers", "info lapic") through human-monitor-command, and a key press. Used on a lab that
+/// has fallen silent, so it never waits long and never throws: failures come back as text.
 /// </summary>
 public static class QemuMonitor
 {
     /// <summary>Runs each human monitor command in turn; the outputs in order, or null with the reason QMP failed.</summary>
     public static async Task<(IReadOnlyList<string>? Outputs, string? Error)> TryHumanCommandsAsync(string socketPath,
         IReadOnlyList<string> commands, TimeSpan limit)
+    {
+        var outputs = new List<string>();
+        string? error = await TryAsync(socketPath, limit, async (session, cancellationToken) =>
+        {
+            foreach (string command in commands)
+            {
+                using var reply = await session.ExecuteAsync("human-monitor-command", json => json.WriteString("command-line", command),
+                    cancellationToken).ConfigureAwait(false);
+                outputs.Add(reply.RootElement.GetProperty("return").GetString() ?? "");
+            }
+        }).ConfigureAwait(false);
+        return error is null ? (outputs, null) : (null, error);
+    }
+
+    /// <summary>Presses and releases one key (a QEMU qcode such as "shift"); null when done, else why not.</summary>
+    public static Task<string?> TryPressKeyAsync(string socketPath, string qcode, TimeSpan limit) =>
+        TryAsync(socketPath, limit, async (session, cancellationToken) =>
+        {
+            using var reply = await session.ExecuteAsync("send-key", json =>
+            {
+                json.WriteStartArray("keys");
+                json.WriteStartObject();
+                json.WriteString("type", "qcode");
+                json.WriteString("data", qcode);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }, cancellationToken).ConfigureAwait(false);
+        });
+
+    private static async Task<string?> TryAsync(string socketPath, TimeSpan limit, Func<Session, CancellationToken, Task> use)
     {
         using var timeout = new CancellationTokenSource(limit);
         try
@@ -22,63 +52,60 @@ public static class QemuMonitor
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token).ConfigureAwait(false);
             using var stream = new NetworkStream(socket, ownsSocket: false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            await ReadReplyAsync(reader, "QMP", timeout.Token).ConfigureAwait(false);
-            await SendAsync(stream, "qmp_capabilities", null, timeout.Token).ConfigureAwait(false);
-            await ReadReplyAsync(reader, "return", timeout.Token).ConfigureAwait(false);
-            var outputs = new List<string>();
-            foreach (string command in commands)
-            {
-                await SendAsync(stream, "human-monitor-command", command, timeout.Token).ConfigureAwait(false);
-                using var reply = await ReadReplyAsync(reader, "return", timeout.Token).ConfigureAwait(false);
-                outputs.Add(reply.RootElement.GetProperty("return").GetString() ?? "");
-            }
-            return (outputs, null);
+            var session = new Session(stream, reader);
+            (await session.ReadReplyAsync("QMP", timeout.Token).ConfigureAwait(false)).Dispose();
+            (await session.ExecuteAsync("qmp_capabilities", null, timeout.Token).ConfigureAwait(false)).Dispose();
+            await use(session, timeout.Token).ConfigureAwait(false);
+            return null;
         }
         catch (OperationCanceledException)
         {
-            return (null, $"QEMU's monitor did not answer within {limit.TotalSeconds:F0} s");
+            return $"QEMU's monitor did not answer within {limit.TotalSeconds:F0} s";
         }
         catch (Exception e) when (e is IOException or SocketException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            return (null, $"QEMU's monitor failed: {e.Message}");
+            return $"QEMU's monitor failed: {e.Message}";
         }
     }
 
-    private static async Task SendAsync(Stream stream, string execute, string? humanCommand, CancellationToken cancellationToken)
+    private sealed class Session(Stream stream, StreamReader reader)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        public async Task<JsonDocument> ExecuteAsync(string execute, Action<Utf8JsonWriter>? writeArguments, CancellationToken cancellationToken)
         {
-            json.WriteStartObject();
-            json.WriteString("execute", execute);
-            if (humanCommand is not null)
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
             {
-                json.WriteStartObject("arguments");
-                json.WriteString("command-line", humanCommand);
+                json.WriteStartObject();
+                json.WriteString("execute", execute);
+                if (writeArguments is not null)
+                {
+                    json.WriteStartObject("arguments");
+                    writeArguments(json);
+                    json.WriteEndObject();
+                }
                 json.WriteEndObject();
             }
-            json.WriteEndObject();
+            buffer.WriteByte((byte)'\n');
+            await stream.WriteAsync(buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+            return await ReadReplyAsync("return", cancellationToken).ConfigureAwait(false);
         }
-        buffer.WriteByte((byte)'\n');
-        await stream.WriteAsync(buffer.ToArray(), cancellationToken).ConfigureAwait(false);
-    }
 
-    /// <summary>The next message that has <paramref name="member"/>; asynchronous events in between are skipped.</summary>
-    private static async Task<JsonDocument> ReadReplyAsync(StreamReader reader, string member, CancellationToken cancellationToken)
-    {
-        while (true)
+        /// <summary>The next message that has <paramref name="member"/>; asynchronous events in between are skipped.</summary>
+        public async Task<JsonDocument> ReadReplyAsync(string member, CancellationToken cancellationToken)
         {
-            string line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new IOException("QEMU closed its monitor");
-            var message = JsonDocument.Parse(line);
-            if (message.RootElement.TryGetProperty(member, out _))
-                return message;
-            if (message.RootElement.TryGetProperty("error", out var error))
+            while (true)
             {
+                string line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new IOException("QEMU closed its monitor");
+                var message = JsonDocument.Parse(line);
+                if (message.RootElement.TryGetProperty(member, out _))
+                    return message;
+                bool failed = message.RootElement.TryGetProperty("error", out var error);
+                string detail = failed ? error.ToString() : "";
                 message.Dispose();
-                throw new InvalidOperationException(error.ToString());
+                if (failed)
+                    throw new InvalidOperationException(detail);
             }
-            message.Dispose();
         }
     }
 }

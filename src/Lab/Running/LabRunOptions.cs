@@ -18,8 +18,8 @@ public sealed record LabRunOptions
     public TimeSpan? Timeout { get; init; }
     /// <summary>
     /// How long the lab kernel may go without a status line (it beats every few seconds) before the run is stopped as
-    /// stalled; null never. A lab whose kernel has stopped (TCG once left its halted CPU asleep for good, see
-    /// <see cref="Qemu.QemuCommandLine.TcgKernelArguments"/>) would otherwise only waste the timeout.
+    /// stalled; null never (and no nudge either: see <see cref="LabRunner.NudgeAfter"/>). A lab whose kernel has
+    /// stopped would otherwise only waste the timeout.
     /// </summary>
     public TimeSpan? StallAfter { get; init; } = TimeSpan.FromSeconds(60);
     public int MemoryMiB { get; init; } = 4096;

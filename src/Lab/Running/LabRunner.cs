@@ -18,6 +18,15 @@ public static class LabRunner
     public static readonly IReadOnlyList<string> KvmVendorModules = ["kvm_amd", "kvm_intel"];
 
     private const int ConsoleTailLines = 30;
+
+    /// <summary>
+    /// Silence after which the lab is nudged with a key press, and again each time this much more passes. QEMU's TCG can
+    /// lose the request that tells the lab's CPU of an interrupt (seen with nested guests: the APIC timer's vector left
+    /// in IRR, IF=1, never taken; the kernel's timers then stop): a new interrupt, such as the keyboard's, makes the CPU
+    /// look again and take both. Harmless when the kernel was only slow: the key is shift, pressed and released.
+    /// </summary>
+    internal static readonly TimeSpan NudgeAfter = TimeSpan.FromSeconds(15);
+    private const string NudgeKey = "shift";
     private const string QbootFirmware = "/usr/share/qemu/qboot.rom";
 
     public static async Task<LabResult> RunAsync(LabRunOptions options, CancellationToken cancellationToken = default)
@@ -68,7 +77,8 @@ public static class LabRunner
             bool stopped = false;
             string? cpuWhenStopped = null;
             using var watchEnds = new CancellationTokenSource();
-            var stall = WatchHeartbeatAsync(status, clock, options.StallAfter, stop, watchEnds.Token);
+            var stall = WatchHeartbeatAsync(status, clock, options.StallAfter, silence => NudgeAsync(machine, silence, options.Progress),
+                stop, watchEnds.Token);
             try
             {
                 await process.WaitForExitAsync(stop.Token).ConfigureAwait(false);
@@ -127,23 +137,33 @@ public static class LabRunner
     }
 
     /// <summary>
-    /// Once the lab kernel has said anything, stops the run (<paramref name="stop"/>) when it then stays silent for
+    /// Once the lab kernel has said anything, nudges it (<paramref name="nudge"/>, given the silence) each
+    /// <see cref="NudgeAfter"/> it stays silent, and stops the run (<paramref name="stop"/>) when the silence reaches
     /// <paramref name="stallAfter"/>; returns when its last line came, or null if it never fell silent that long.
     /// </summary>
     private static async Task<TimeSpan?> WatchHeartbeatAsync(StatusChannel status, Stopwatch clock, TimeSpan? stallAfter,
-        CancellationTokenSource stop, CancellationToken watchEnds)
+        Func<TimeSpan, Task> nudge, CancellationTokenSource stop, CancellationToken watchEnds)
     {
         if (stallAfter is not { } limit)
             return null;
+        TimeSpan? nudgedAt = null;
         try
         {
             while (true)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), watchEnds).ConfigureAwait(false);
-                if (status.LastHeardAt is { } last && clock.Elapsed - last > limit)
+                if (status.LastHeardAt is not { } last)
+                    continue;
+                var silence = clock.Elapsed - last;
+                if (silence > limit)
                 {
                     await stop.CancelAsync().ConfigureAwait(false);
                     return last;
+                }
+                if (silence >= NudgeAfter && clock.Elapsed - Later(nudgedAt, last) >= NudgeAfter)
+                {
+                    nudgedAt = clock.Elapsed;
+                    await nudge(silence).ConfigureAwait(false);
                 }
             }
         }
@@ -151,6 +171,16 @@ public static class LabRunner
         {
             return null;
         }
+    }
+
+    private static TimeSpan Later(TimeSpan? a, TimeSpan b) => a is { } value && value > b ? value : b;
+
+    private static async Task NudgeAsync(QemuMachine machine, TimeSpan silence, Action<string>? progress)
+    {
+        string? error = await QemuMonitor.TryPressKeyAsync(machine.MonitorSocket, NudgeKey, TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        progress?.Invoke(error is null
+            ? $"no heartbeat for {silence.TotalSeconds:F0} s: pressed {NudgeKey} on the lab's keyboard, an interrupt to wake its CPU"
+            : $"no heartbeat for {silence.TotalSeconds:F0} s; the key press that would wake its CPU failed: {error}");
     }
 
     /// <summary>kvm_amd under TCG (it emulates SVM only); under nested KVM, the module of this machine's CPU vendor.</summary>

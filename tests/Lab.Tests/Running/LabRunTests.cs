@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Vmspec.Lab.Qemu;
 using Vmspec.Lab.Running;
 using Vmspec.Lab.Tests.Support;
@@ -87,6 +88,22 @@ public sealed class LabRunTests
         Assert.Equal((LabOutcome.Stalled, LabResult.LabFailedExitCode, (int?)null), (result.Outcome, result.ExitCode, result.CommandExitCode));
         Assert.Matches(@"^the lab stalled: no heartbeat from its kernel for 15 s \(the last at \d+\.\d s\); QEMU was stopped; its CPU then: RIP=", result.Error);
         Assert.True(result.Elapsed < TimeSpan.FromMinutes(2), $"stopped after {result.Elapsed}, not at the stall");
+    }
+
+    [Fact]
+    public async Task A_silent_lab_is_nudged_with_a_key_press_that_reaches_its_kernel_as_an_interrupt()
+    {
+        // The heartbeat is stopped (SIGSTOP, as in the stall test); the command waits for the i8042's IRQ 1 to count up,
+        // which only the nudge's key press does, then lets everything run again.
+        const string irq1 = "awk '$1 == \"1:\" { print $2 }' /proc/interrupts";
+        var progress = new List<string>();
+        var (result, stdout, _) = await RunAsync(["/bin/sh", "-c",
+            $"kill -STOP -1; before=$({irq1}); while [ \"$({irq1})\" = \"$before\" ]; do sleep 1; done; kill -CONT -1; echo woken"],
+            o => o with { Progress = line => { lock (progress) progress.Add(line); } });
+
+        Assert.True(result.Outcome == LabOutcome.Exited && result.ExitCode == 0, $"{result.Error}\n{string.Join('\n', progress)}");
+        Assert.Equal("woken\n", stdout);
+        Assert.Contains(progress, line => Regex.IsMatch(line, @"^no heartbeat for 1[56] s: pressed shift on the lab's keyboard"));
     }
 
     [Fact]

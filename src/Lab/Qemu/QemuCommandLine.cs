@@ -21,7 +21,7 @@ public sealed record QemuMachine(
 /// QEMU's argv for a lab VM, as a pure function. One vCPU: multi-threaded TCG oopsed the lab kernel while kvm's text
 /// was patched (see the lab notes), so parallelism is one VM per core. The host's root is shared read-only; only the
 /// output folders are writable. The kernel console goes to a file; the command's stdio and status to three ports; QMP
-/// to a socket of its own, for a look at the CPU before a stalled lab is stopped.
+/// to a socket of its own, to nudge a silent lab with a key press and to read its CPU before it is stopped.
 /// </summary>
 public static class QemuCommandLine
 {

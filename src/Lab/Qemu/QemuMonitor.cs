@@ -7,16 +7,18 @@ namespace Vmspec.Lab.Qemu;
 /// <summary>
 /// A QMP client for what the lab asks of QEMU while it runs (see <see cref="QemuMachine.MonitorSocket"/>): human
 /// monitor commands ("info registers", "info lapic") through human-monitor-command, and a key press. Used on a lab that
-/// has fallen silent, so it never waits long and never throws: failures come back as text.
+/// has fallen silent, so it never waits longer than <see cref="AnswerLimit"/> and never throws: failures come back as text.
 /// </summary>
 public static class QemuMonitor
 {
+    public static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(3);
+
     /// <summary>Runs each human monitor command in turn; the outputs in order, or null with the reason QMP failed.</summary>
     public static async Task<(IReadOnlyList<string>? Outputs, string? Error)> TryHumanCommandsAsync(string socketPath,
-        IReadOnlyList<string> commands, TimeSpan limit)
+        IReadOnlyList<string> commands)
     {
         var outputs = new List<string>();
-        string? error = await TryAsync(socketPath, limit, async (session, cancellationToken) =>
+        string? error = await TryAsync(socketPath, async (session, cancellationToken) =>
         {
             foreach (string command in commands)
             {
@@ -29,8 +31,8 @@ public static class QemuMonitor
     }
 
     /// <summary>Presses and releases one key (a QEMU qcode such as "shift"); null when done, else why not.</summary>
-    public static Task<string?> TryPressKeyAsync(string socketPath, string qcode, TimeSpan limit) =>
-        TryAsync(socketPath, limit, async (session, cancellationToken) =>
+    public static Task<string?> TryPressKeyAsync(string socketPath, string qcode) =>
+        TryAsync(socketPath, async (session, cancellationToken) =>
         {
             using var reply = await session.ExecuteAsync("send-key", json =>
             {
@@ -43,9 +45,9 @@ public static class QemuMonitor
             }, cancellationToken).ConfigureAwait(false);
         });
 
-    private static async Task<string?> TryAsync(string socketPath, TimeSpan limit, Func<Session, CancellationToken, Task> use)
+    private static async Task<string?> TryAsync(string socketPath, Func<Session, CancellationToken, Task> use)
     {
-        using var timeout = new CancellationTokenSource(limit);
+        using var timeout = new CancellationTokenSource(AnswerLimit);
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -60,7 +62,7 @@ public static class QemuMonitor
         }
         catch (OperationCanceledException)
         {
-            return $"QEMU's monitor did not answer within {limit.TotalSeconds:F0} s";
+            return $"QEMU's monitor did not answer within {AnswerLimit.TotalSeconds:F0} s";
         }
         catch (Exception e) when (e is IOException or SocketException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
@@ -100,11 +102,11 @@ public static class QemuMonitor
                 var message = JsonDocument.Parse(line);
                 if (message.RootElement.TryGetProperty(member, out _))
                     return message;
-                bool failed = message.RootElement.TryGetProperty("error", out var error);
-                string detail = failed ? error.ToString() : "";
-                message.Dispose();
-                if (failed)
-                    throw new InvalidOperationException(detail);
+                using (message)
+                {
+                    if (message.RootElement.TryGetProperty("error", out var error))
+                        throw new InvalidOperationException(error.ToString());
+                }
             }
         }
     }

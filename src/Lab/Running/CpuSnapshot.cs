@@ -12,12 +12,11 @@ public static partial class CpuSnapshot
     internal static readonly string[] MonitorCommands = ["info registers", "info lapic"];
 
     private static readonly string[] LapicLines = ["LVTT ", "Timer ", "ISR ", "IRR ", "APR "];
-    private static readonly TimeSpan MonitorLimit = TimeSpan.FromSeconds(3);
 
     /// <summary>"its CPU then: RIP=… HLT=1 | LVTT … | Timer … | ISR … | IRR … | APR …", or why QEMU could not say.</summary>
     public static async Task<string> TakeAsync(string monitorSocket)
     {
-        var (outputs, error) = await QemuMonitor.TryHumanCommandsAsync(monitorSocket, MonitorCommands, MonitorLimit).ConfigureAwait(false);
+        var (outputs, error) = await QemuMonitor.TryHumanCommandsAsync(monitorSocket, MonitorCommands).ConfigureAwait(false);
         return outputs is null ? $"its CPU state is unknown: {error}" : $"its CPU then: {Summarize(outputs)}";
     }
 

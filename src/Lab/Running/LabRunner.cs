@@ -177,7 +177,7 @@ public static class LabRunner
 
     private static async Task NudgeAsync(QemuMachine machine, TimeSpan silence, Action<string>? progress)
     {
-        string? error = await QemuMonitor.TryPressKeyAsync(machine.MonitorSocket, NudgeKey, TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        string? error = await QemuMonitor.TryPressKeyAsync(machine.MonitorSocket, NudgeKey).ConfigureAwait(false);
         progress?.Invoke(error is null
             ? $"no heartbeat for {silence.TotalSeconds:F0} s: pressed {NudgeKey} on the lab's keyboard, an interrupt to wake its CPU"
             : $"no heartbeat for {silence.TotalSeconds:F0} s; the key press that would wake its CPU failed: {error}");
